@@ -1,0 +1,55 @@
+# Backprop Lab. Two commands do everything on a fresh machine:
+#   make lab    set up .venv and open the notebooks in JupyterLab (localhost, with a token)
+#   make test   set up .venv and run every test (unit, property, notebooks, browser)
+# Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+BROWSER_STAMP := $(VENV)/.browser-installed
+PORT   ?= 8888
+
+.PHONY: setup lab test unit nbval notebooks bench app reproduce browser clean
+
+# The venv is rebuilt when it is missing or broken, and reinstalled when the requirements change.
+$(STAMP): requirements.txt pyproject.toml
+	@if ! $(BIN)/python -c "import sys" >/dev/null 2>&1; then \
+	    rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); fi
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+lab: setup
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks
+
+# Chromium (Debian's package) and Playwright, for tests/test_browser.py.
+$(BROWSER_STAMP): requirements-browser.txt scripts/ensure_browser.sh $(STAMP)
+	bash scripts/ensure_browser.sh
+	$(BIN)/python -m pip install --quiet -r requirements-browser.txt
+	touch $(BROWSER_STAMP)
+
+browser: $(BROWSER_STAMP)
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+unit: setup
+	$(BIN)/python -m pytest tests
+
+nbval: setup
+	$(BIN)/python -m pytest notebooks
+
+# Re-execute every notebook in a fresh kernel and store its outputs (nbclient: what
+# JupyterLab's "Restart and run all" does), then check them with strict nbval.
+notebooks: setup
+	$(BIN)/python scripts/run_notebooks.py notebooks/[0-9]*.ipynb
+	$(BIN)/python -m pytest notebooks
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,30 @@
+"""Backprop Lab's helper library: backpropagation as Higham & Higham's Lemma 1.
+
+The modules, each short enough to read in one sitting:
+
+* :mod:`~backproplab.activations` and :mod:`~backproplab.costs`: sigma, sigma', C, dC/da;
+* :mod:`~backproplab.lemma`: the four equations (22) to (25);
+* :mod:`~backproplab.network`: the forward pass and the backward pass built from them;
+* :mod:`~backproplab.training`: stochastic gradient descent;
+* :mod:`~backproplab.gradcheck`: central finite differences;
+* :mod:`~backproplab.data`: the Higham data set and generated ones;
+* :mod:`~backproplab.plots`, :mod:`~backproplab.checks`, :mod:`~backproplab.widgets`: for
+  the notebooks.
+"""
+from .activations import ACTIVATIONS, Activation, get_activation
+from .costs import COSTS, Cost, get_cost
+from .data import load_dataset, make_dataset
+from .errors import TrainingDiverged
+from .gradcheck import gradient_check, numerical_gradients, relative_error
+from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
+from .network import Network, Trace
+from .training import History
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "get_activation", "COSTS", "Cost", "get_cost",
+    "load_dataset", "make_dataset", "TrainingDiverged",
+    "gradient_check", "numerical_gradients", "relative_error",
+    "bias_gradient", "hidden_delta", "output_delta", "weight_gradient",
+    "Network", "Trace", "History",
+]
+__version__ = "0.1.0"

@@ -1,0 +1,121 @@
+"""Activation functions sigma and their derivatives sigma'.
+
+Each activation is an :class:`Activation`: a name, the function ``sigma`` and its
+derivative ``prime``.  Both act componentwise on arrays of any shape, as in the lecture
+notes, where ``sigma(z)`` for a vector ``z`` means ``sigma`` applied to every entry.
+
+The derivatives are the ones derived in the notebooks:
+
+* sigmoid: ``sigma'(z) = sigma(z) (1 - sigma(z))`` (reciprocal and exponent rules, seed 001);
+* tanh: ``tanh'(z) = 1 - tanh(z)^2`` (seed 000);
+* relu: ``0`` for ``z < 0`` and ``1`` for ``z > 0`` (we take ``0`` at ``z = 0``);
+* linear: ``1``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Activation:
+    """An activation function together with its derivative.
+
+    Attributes
+    ----------
+    name : str
+        The name used to select it, e.g. ``"sigmoid"``.
+    sigma : callable
+        ``sigma(z)``, componentwise, any shape in and the same shape out.
+    prime : callable
+        ``sigma'(z)``, componentwise, any shape in and the same shape out.
+    """
+
+    name: str
+    sigma: Callable[[np.ndarray], np.ndarray]
+    prime: Callable[[np.ndarray], np.ndarray]
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})"
+
+
+def sigmoid(z):
+    """The logistic sigmoid ``1 / (1 + exp(-z))``, computed without overflow.
+
+    ``exp(-z)`` overflows for ``z < -709``.  We use the identity
+    ``1 / (1 + exp(-z)) = (1 + tanh(z / 2)) / 2`` (multiply top and bottom by
+    ``exp(z / 2)``), and ``tanh`` never overflows: ``sigmoid(-1000)`` is 0 and
+    ``sigmoid(1000)`` is 1, with no warning.
+
+    Parameters
+    ----------
+    z : float or ndarray of any shape
+
+    Returns
+    -------
+    ndarray of the same shape as ``z``, values in [0, 1]
+    """
+    return 0.5 + 0.5 * np.tanh(0.5 * np.asarray(z, dtype=float))
+
+
+def sigmoid_prime(z):
+    """``sigma'(z) = sigma(z) (1 - sigma(z))``, derived in notebook 00 (seed 001)."""
+    s = sigmoid(z)
+    return s * (1.0 - s)
+
+
+def tanh(z):
+    """The hyperbolic tangent, componentwise; values in [-1, 1]."""
+    return np.tanh(z)
+
+
+def tanh_prime(z):
+    """``tanh'(z) = 1 - tanh(z)^2`` (seed 000)."""
+    t = np.tanh(z)
+    return 1.0 - t * t
+
+
+def relu(z):
+    """``max(0, z)``, componentwise."""
+    return np.maximum(0.0, z)
+
+
+def relu_prime(z):
+    """1 where ``z > 0``, else 0 (the kink at 0 gets derivative 0)."""
+    return (np.asarray(z) > 0).astype(float)
+
+
+def linear(z):
+    """The identity ``sigma(z) = z``: an output layer with no squashing (seed 000)."""
+    return np.array(z, dtype=float)
+
+
+def linear_prime(z):
+    """The derivative of the identity: 1 everywhere."""
+    return np.ones_like(np.asarray(z, dtype=float))
+
+
+ACTIVATIONS = {
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime),
+    "tanh": Activation("tanh", tanh, tanh_prime),
+    "relu": Activation("relu", relu, relu_prime),
+    "linear": Activation("linear", linear, linear_prime),
+}
+
+
+def get_activation(activation) -> Activation:
+    """Return the :class:`Activation` named ``activation`` (or ``activation`` itself).
+
+    Raises
+    ------
+    ValueError
+        If the name is not one of ``ACTIVATIONS``; the message lists the choices.
+    """
+    if isinstance(activation, Activation):
+        return activation
+    if isinstance(activation, str) and activation in ACTIVATIONS:
+        return ACTIVATIONS[activation]
+    choices = ", ".join(repr(name) for name in ACTIVATIONS)
+    raise ValueError(f"unknown activation {activation!r}: choose one of {choices}")

@@ -1,0 +1,61 @@
+"""Gradient checking: backpropagation against central finite differences.
+
+The central difference ``(C(p + eps) - C(p - eps)) / (2 eps)`` has truncation error of
+order ``eps^2`` and rounding error of order ``machine_eps / eps``; ``eps = 1e-6`` balances
+the two for the costs here (notebook 00 plots this trade-off).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def numerical_gradients(net, X, Y, eps=1e-6):
+    """Central-difference estimates of ``d net.cost(X, Y)`` for every weight and bias.
+
+    Each parameter is nudged by ``+eps`` and ``-eps`` in turn and restored exactly
+    afterwards, so the network is unchanged when this returns (even on error).
+
+    Returns
+    -------
+    grad_W, grad_b : lists of ndarray, shapes as ``net.weights`` and ``net.biases``
+    """
+    X, Y = net._check(X, Y)
+
+    def estimate(P):
+        G = np.zeros_like(P)
+        for idx in np.ndindex(P.shape):
+            old = P[idx]
+            try:
+                P[idx] = old + eps
+                up = net._cost(X, Y)
+                P[idx] = old - eps
+                down = net._cost(X, Y)
+            finally:
+                P[idx] = old
+            G[idx] = (up - down) / (2 * eps)
+        return G
+
+    return [estimate(W) for W in net.weights], [estimate(b) for b in net.biases]
+
+
+def relative_error(a, b) -> float:
+    """``max |a - b| / max(|a|, |b|, tiny)`` over all entries (0 when both are zero).
+
+    ``a`` and ``b`` may be arrays or lists of arrays (as returned by ``gradients``).
+    """
+    a = np.concatenate([np.ravel(x) for x in a]) if isinstance(a, (list, tuple)) else np.ravel(a)
+    b = np.concatenate([np.ravel(x) for x in b]) if isinstance(b, (list, tuple)) else np.ravel(b)
+    scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
+    if scale == 0.0:
+        return 0.0
+    return float(np.max(np.abs(a - b)) / scale)
+
+
+def gradient_check(net, X, Y, eps=1e-6) -> float:
+    """The largest relative error between ``net.gradients`` and central differences.
+
+    Backpropagation is right when this is tiny (below about 1e-7 with ``eps=1e-6``).
+    """
+    grad_W, grad_b = net.gradients(X, Y)
+    num_W, num_b = numerical_gradients(net, X, Y, eps)
+    return relative_error(grad_W + grad_b, num_W + num_b)

@@ -1,0 +1,222 @@
+"""A fully connected network and its backward pass, built from the four equations.
+
+Layers are counted from 0 in the code: ``a[0] = x`` is the input, ``a[L-1]`` the output.
+The lecture notes (seed 004) count from 1, so the notes' ``W^[l]``, ``z^[l]``, ``a^[l]``
+are the code's ``weights[l-2]``, ``trace.z[l-1]``, ``trace.a[l-1]``.
+
+Shapes follow the math (unlike scikit-learn, which stores weights transposed):
+``weights[i]`` is ``(sizes[i+1], sizes[i])`` and ``biases[i]`` is ``(sizes[i+1],)``.
+A batch of inputs is ``(n_samples, n_features)``, one sample per row.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import validation
+from .activations import get_activation
+from .costs import get_cost
+from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
+
+
+@dataclass
+class Trace:
+    """What a forward pass computed, layer by layer.
+
+    Attributes
+    ----------
+    z : list of ndarray
+        ``z[l] = W a[l-1] + b`` (19) for ``l >= 1``; ``z[0]`` is ``None`` (the input
+        layer has no weighted input).
+    a : list of ndarray
+        ``a[0] = x`` (7) and ``a[l] = sigma(z[l])`` (20).  Each has shape ``(n_l,)`` for one
+        sample or ``(n_samples, n_l)`` for a batch.
+    """
+
+    z: list
+    a: list
+
+
+class Network:
+    """A fully connected feed-forward network trained by backpropagation.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        Layer widths, input first: ``[2, 2, 3, 2]`` is Higham & Higham's network.
+    activation : {"sigmoid", "tanh", "relu", "linear"}
+        The activation of the hidden layers (and of the output, unless
+        ``output_activation`` says otherwise).
+    cost : {"quadratic", "cross_entropy"}
+        The per-sample cost. Cross-entropy needs a sigmoid output.
+    seed : int
+        Seed of the random initial weights and biases, drawn from ``N(0, init_scale^2)``.
+    output_activation : str, optional
+        The output layer's activation; defaults to ``activation``.
+    init_scale : float
+        Standard deviation of the initial parameters; 0.5 as in Higham & Higham.
+
+    Attributes
+    ----------
+    weights : list of ndarray
+        ``weights[i]`` has shape ``(sizes[i+1], sizes[i])``.
+    biases : list of ndarray
+        ``biases[i]`` has shape ``(sizes[i+1],)``.
+    """
+
+    def __init__(self, sizes, activation="sigmoid", cost="quadratic", seed=0,
+                 output_activation=None, init_scale=0.5):
+        sizes = validation.as_sizes(sizes)
+        rng = np.random.default_rng(seed)
+        weights = [init_scale * rng.standard_normal((n_out, n_in)) for n_in, n_out in zip(sizes[:-1], sizes[1:])]
+        biases = [init_scale * rng.standard_normal(n_out) for n_out in sizes[1:]]
+        self._setup(sizes, weights, biases, activation, output_activation, cost)
+
+    @classmethod
+    def from_parameters(cls, weights, biases, activation="sigmoid", output_activation=None, cost="quadratic"):
+        """A network with the given weights and biases (copied, never aliased).
+
+        Parameters
+        ----------
+        weights : sequence of array_like
+            ``weights[i]`` of shape ``(n_{i+1}, n_i)``.
+        biases : sequence of array_like
+            ``biases[i]`` of shape ``(n_{i+1},)``.
+        """
+        weights = [np.array(W, dtype=float) for W in weights]
+        biases = [np.array(b, dtype=float) for b in biases]
+        if len(weights) < 1 or len(weights) != len(biases):
+            raise ValueError(f"got {len(weights)} weight matrices and {len(biases)} bias vectors; "
+                             "expected the same number, at least 1")
+        for i, W in enumerate(weights):
+            if W.ndim != 2:
+                raise ValueError(f"weights[{i}] has shape {W.shape}; expected a matrix of shape (n_out, n_in)")
+        sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
+        for i, (W, b) in enumerate(zip(weights, biases)):
+            if W.shape[1] != sizes[i]:
+                raise ValueError(f"weights[{i}] has shape {W.shape}; expected ({W.shape[0]}, {sizes[i]}) "
+                                 f"because weights[{i - 1}] has {sizes[i]} rows")
+            if b.shape != (sizes[i + 1],):
+                raise ValueError(f"biases[{i}] has shape {b.shape}; expected ({sizes[i + 1]},) to match weights[{i}]")
+            if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
+                raise ValueError(f"weights[{i}] or biases[{i}] contains NaN or infinite values")
+        net = cls.__new__(cls)
+        net._setup(validation.as_sizes(sizes), weights, biases, activation, output_activation, cost)
+        return net
+
+    def _setup(self, sizes, weights, biases, activation, output_activation, cost):
+        self.sizes = sizes
+        self.weights = weights
+        self.biases = biases
+        self.activation = get_activation(activation)
+        self.output_activation = get_activation(output_activation if output_activation is not None else activation)
+        self.cost_function = get_cost(cost)
+        if self.cost_function.name == "cross_entropy" and self.output_activation.name != "sigmoid":
+            raise ValueError(f"cross_entropy needs outputs in (0, 1), so output_activation must be 'sigmoid', "
+                             f"got {self.output_activation.name!r}")
+        # the activation of each layer 1..L-1, output last
+        self._sigmas = [self.activation] * (len(sizes) - 2) + [self.output_activation]
+
+    def __repr__(self) -> str:
+        out = "" if self.output_activation == self.activation else f", output_activation={self.output_activation.name!r}"
+        return (f"Network({list(self.sizes)}, activation={self.activation.name!r}{out}, "
+                f"cost={self.cost_function.name!r})")
+
+    def copy(self) -> "Network":
+        """An independent copy (parameters copied)."""
+        return Network.from_parameters(self.weights, self.biases, self.activation, self.output_activation,
+                                       self.cost_function)
+
+    # ----- forward pass ------------------------------------------------------------
+    def forward(self, X) -> Trace:
+        """The forward pass (7), (19), (20): every ``z[l]`` and ``a[l]``.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_features,) or (n_samples, n_features)
+
+        Returns
+        -------
+        Trace
+        """
+        return self._forward(validation.as_data(X, "X", self.sizes[0]))
+
+    def _forward(self, X) -> Trace:
+        z, a = [None], [X]
+        for W, b, sigma in zip(self.weights, self.biases, self._sigmas):
+            z.append(a[-1] @ W.T + b)  # (19) z = W a + b, for rows: a @ W^T + b
+            a.append(sigma.sigma(z[-1]))  # (20) a = sigma(z)
+        return Trace(z, a)
+
+    def predict(self, X) -> np.ndarray:
+        """The output activations ``a[L]``: shape ``(n_L,)`` or ``(n_samples, n_L)``."""
+        return self.forward(X).a[-1]
+
+    def cost(self, X, Y) -> float:
+        """The cost (9): the mean over the samples of the per-sample cost."""
+        X, Y = self._check(X, Y)
+        return self._cost(X, Y)
+
+    def _cost(self, X, Y) -> float:
+        return float(np.mean(self.cost_function.value(self._forward(X).a[-1], Y)))
+
+    def accuracy(self, X, Y) -> float:
+        """Fraction of samples whose largest output is at the position of the largest target."""
+        X, Y = self._check(X, Y)
+        out = self._forward(X).a[-1]
+        if Y.shape[-1] == 1:  # one output unit: threshold halfway between the classes
+            return float(np.mean((out > 0.5) == (Y > 0.5)))
+        return float(np.mean(np.argmax(out, axis=-1) == np.argmax(Y, axis=-1)))
+
+    # ----- backward pass -----------------------------------------------------------
+    def gradients(self, X, Y):
+        """The gradient of ``cost(X, Y)`` by backpropagation, equations (22) to (25).
+
+        Returns
+        -------
+        grad_W : list of ndarray, shapes as ``weights``
+        grad_b : list of ndarray, shapes as ``biases``
+        """
+        X, Y = self._check(X, Y)
+        return self._backprop(self._forward(X), Y)
+
+    def _backprop(self, trace, Y):
+        z, a = trace.z, trace.a
+        L = len(self.sizes) - 1  # index of the output layer
+        grad_W, grad_b = [None] * L, [None] * L
+        delta = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
+        for l in range(L, 0, -1):  # l = L, L-1, ..., 1: the backward pass
+            grad_b[l - 1] = bias_gradient(delta)  # (24)
+            grad_W[l - 1] = weight_gradient(delta, a[l - 1])  # (25)
+            if l > 1:
+                delta = hidden_delta(z[l - 1], self.weights[l - 1], delta, self.activation)  # (23)
+        return grad_W, grad_b
+
+    def step(self, X, Y, learning_rate) -> float:
+        """One gradient-descent step on the batch ``(X, Y)``; returns the cost before it.
+
+        Every parameter moves against the same gradient:
+        ``W <- W - learning_rate dC/dW`` and ``b <- b - learning_rate dC/db``.
+        """
+        learning_rate = validation.as_learning_rate(learning_rate)
+        X, Y = self._check(X, Y)
+        trace = self._forward(X)
+        cost = float(np.mean(self.cost_function.value(trace.a[-1], Y)))
+        grad_W, grad_b = self._backprop(trace, Y)
+        for W, b, gW, gb in zip(self.weights, self.biases, grad_W, grad_b):
+            W -= learning_rate * gW
+            b -= learning_rate * gb
+        return cost
+
+    def train(self, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0, record_every=100,
+              callback=None):
+        """Stochastic gradient descent; see :func:`backproplab.training.train`."""
+        from .training import train
+        return train(self, X, Y, learning_rate=learning_rate, iterations=iterations, batch_size=batch_size,
+                     seed=seed, record_every=record_every, callback=callback)
+
+    def _check(self, X, Y):
+        X, Y = validation.as_pair(X, Y, self.sizes[0], self.sizes[-1])
+        validation.check_labels_for_cost(Y, self.cost_function.name)
+        return X, Y

@@ -1,0 +1,82 @@
+"""Checks of user input, so that mistakes give a clear ``ValueError``.
+
+Each function returns the cleaned value (a float array, an int...) or raises a
+``ValueError`` whose message says what was wrong and what was expected.
+"""
+from __future__ import annotations
+
+import math
+from numbers import Integral, Real
+
+import numpy as np
+
+
+def as_data(values, name: str, n_columns: int) -> np.ndarray:
+    """``values`` as a float array of shape ``(n_columns,)`` or ``(n_samples, n_columns)``.
+
+    Raises
+    ------
+    ValueError
+        For a wrong shape, no samples, or NaN / infinite entries.
+    """
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers: {exc}") from None
+    expected = f"shape ({n_columns},) for one sample or (n_samples, {n_columns}) for a batch"
+    if arr.ndim not in (1, 2):
+        raise ValueError(f"{name} has shape {arr.shape}; expected {expected}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); expected {expected} with n_samples >= 1")
+    if arr.shape[-1] != n_columns:
+        raise ValueError(f"{name} has shape {arr.shape}; expected {expected}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} contains NaN or infinite values; every entry must be a finite number")
+    return arr
+
+
+def as_pair(X, Y, n_in: int, n_out: int):
+    """Check inputs ``X`` and targets ``Y`` together: each shape, and the same sample count."""
+    X = as_data(X, "X", n_in)
+    Y = as_data(Y, "Y", n_out)
+    if X.ndim != Y.ndim or (X.ndim == 2 and X.shape[0] != Y.shape[0]):
+        want = (n_out,) if X.ndim == 1 else (X.shape[0], n_out)
+        raise ValueError(f"Y has shape {Y.shape} but X has shape {X.shape}; expected Y of shape {want}")
+    return X, Y
+
+
+def as_sizes(sizes) -> tuple:
+    """Layer widths as a tuple of at least two positive ints."""
+    try:
+        sizes = tuple(sizes)
+    except TypeError:
+        raise ValueError(f"sizes must be a list of layer widths such as [2, 3, 2], got {sizes!r}") from None
+    if len(sizes) < 2:
+        raise ValueError(f"sizes {list(sizes)} has {len(sizes)} layer(s); a network needs at least 2 (input and output)")
+    for n in sizes:
+        if isinstance(n, bool) or not isinstance(n, Integral) or n < 1:
+            raise ValueError(f"sizes {list(sizes)} contains {n!r}; every layer width must be an integer >= 1")
+    return tuple(int(n) for n in sizes)
+
+
+def as_learning_rate(learning_rate) -> float:
+    """A positive, finite learning rate as a float."""
+    if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real) \
+            or not math.isfinite(learning_rate) or learning_rate <= 0:
+        raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
+    return float(learning_rate)
+
+
+def as_count(value, name: str) -> int:
+    """An integer >= 1 (iterations, batch sizes, ...)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
+        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+    return int(value)
+
+
+def check_labels_for_cost(Y: np.ndarray, cost_name: str) -> None:
+    """Cross-entropy needs targets in [0, 1]."""
+    if cost_name == "cross_entropy" and (Y.min() < 0 or Y.max() > 1):
+        raise ValueError(
+            f"cross_entropy needs targets Y in [0, 1], got values from {Y.min():g} to {Y.max():g}"
+        )

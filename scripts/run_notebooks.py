@@ -1,0 +1,29 @@
+"""Execute notebooks top to bottom in a fresh kernel and store the outputs in place.
+
+This is the machinery JupyterLab's "Restart Kernel and Run All Cells" uses (nbclient
+with the notebook's kernel), run from the notebook's own folder.  Usage::
+
+    python scripts/run_notebooks.py notebooks/00_notation_and_chain_rule.ipynb ...
+"""
+import sys
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+
+def run(path: Path) -> None:
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(nb, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(path.parent)}})
+    client.execute()
+    nbformat.write(nb, path)
+    print(f"executed {path}")
+
+
+if __name__ == "__main__":
+    paths = [Path(p) for p in sys.argv[1:]]
+    if not paths:
+        sys.exit("usage: python scripts/run_notebooks.py NOTEBOOK.ipynb ...")
+    for p in paths:
+        run(p)
