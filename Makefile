@@ -51,5 +51,14 @@ notebooks: setup
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
 
+# The classroom app: the training explorer and the sensitivity widget as a Voila web app
+# on localhost, with a token.
+app: setup
+	$(BIN)/python scripts/serve_app.py
+
+# Higham & Higham's full run (10^6 SGD iterations); writes the figures in figures/.
+reproduce: setup
+	$(BIN)/python scripts/reproduce_higham.py
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
