@@ -171,9 +171,10 @@ def test_hand_computed_gradient_of_a_2_2_1_tanh_network_with_linear_output():
 
 def test_sigmoid_output_with_cross_entropy_gives_delta_a_minus_y():
     rng = np.random.default_rng(0)
-    z = rng.normal(0, 4, (6, 3))
+    # all the way out to z = +-36, beyond which sigma(z) rounds to exactly 1 in float64
+    z = np.concatenate([rng.normal(0, 4, (6, 3)), [[-36.0, 25.0, 36.0], [-700.0, -30.0, 30.0]]])
     a = ACTIVATIONS["sigmoid"].sigma(z)
-    y = rng.uniform(0, 1, (6, 3))
+    y = rng.uniform(0, 1, (8, 3))
     np.testing.assert_allclose(output_delta(z, a, y, "sigmoid", "cross_entropy"), a - y, rtol=1e-9, atol=1e-12)
     # with the quadratic cost the sigma'(z) factor stays: smaller wherever the unit saturates
     quad = output_delta(z, a, y, "sigmoid", "quadratic")

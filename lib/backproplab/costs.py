@@ -11,7 +11,9 @@ one sample and the value is returned per sample.
 
 With a sigmoid output, ``sigma'(z) = a (1 - a)`` cancels that denominator and the output
 delta (22) becomes exactly ``a - y``: nothing in the code special-cases this pair, the
-cancellation happens in :func:`backproplab.lemma.output_delta`.
+cancellation happens in :func:`backproplab.lemma.output_delta`.  It is exact as long as
+``a`` is a float strictly between 0 and 1, that is for ``-745 < z < 37``; beyond ``z = 37``
+the sigmoid rounds to exactly 1, ``sigma'(z)`` to 0, and so does the computed delta.
 """
 from __future__ import annotations
 
@@ -20,9 +22,12 @@ from typing import Callable
 
 import numpy as np
 
-# Cross-entropy needs 0 < a < 1.  A sigmoid output rounds to exactly 0 or 1 once
-# |z| > about 37, so a is kept this far inside the interval: no log(0), no division by 0.
-CLIP = 1e-12
+# Cross-entropy needs 0 < a < 1.  A sigmoid output rounds to exactly 1 once z > about 37
+# (and to 0 below about -745), so a is moved to the nearest float inside the interval:
+# no log(0), no division by 0, and every a that is already inside is left untouched, so
+# a sigmoid's sigma'(z) = a (1 - a) still cancels exactly (see lemma.output_delta).
+A_MIN = np.finfo(float).tiny          # the smallest positive normal float, about 2.2e-308
+A_MAX = np.nextafter(1.0, 0.0)        # the largest float below 1, 1 - 1.1e-16
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,16 @@ def quadratic_gradient(a, y):
 def cross_entropy(a, y):
     """Binary cross-entropy ``-sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)]``.
 
-    ``a`` is clipped to ``[CLIP, 1 - CLIP]`` so that saturated outputs give a large
-    finite cost instead of ``inf`` and a warning.
+    ``a`` is clipped to ``[A_MIN, A_MAX]`` so that outputs rounded to exactly 0 or 1 give a
+    large finite cost instead of ``inf`` and a warning.
     """
-    a = np.clip(a, CLIP, 1.0 - CLIP)
+    a = np.clip(a, A_MIN, A_MAX)
     return -np.sum(y * np.log(a) + (1.0 - y) * np.log1p(-a), axis=-1)
 
 
 def cross_entropy_gradient(a, y):
     """``dC/da_j = (a_j - y_j) / (a_j (1 - a_j))``, with ``a`` clipped as in the cost."""
-    a = np.clip(a, CLIP, 1.0 - CLIP)
+    a = np.clip(a, A_MIN, A_MAX)
     return (a - y) / (a * (1.0 - a))
 
 
