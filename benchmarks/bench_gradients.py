@@ -13,7 +13,7 @@ from common import machine, median_seconds
 
 def nielsen_loop(net, X, Y):
     """Gradients of the mean cost, one sample at a time (column vectors, sigmoid, quadratic)."""
-    sig = lambda z: 0.5 + 0.5 * np.tanh(0.5 * z)
+    sig = lambda z: np.exp(-np.logaddexp(0.0, -z))
     sig_prime = lambda z: sig(z) * (1 - sig(z))
     nabla_W = [np.zeros_like(W) for W in net.weights]
     nabla_b = [np.zeros_like(b) for b in net.biases]

@@ -19,16 +19,16 @@ def bare_loop(W2, b2, W3, b3, W4, b4, X, Y, seed):
     for k in idx:
         x, y = X[k], Y[k]
         z2 = x @ W2.T + b2
-        a2 = 0.5 + 0.5 * np.tanh(0.5 * z2)
+        a2 = np.exp(-np.logaddexp(0.0, -z2))
         z3 = a2 @ W3.T + b3
-        a3 = 0.5 + 0.5 * np.tanh(0.5 * z3)
+        a3 = np.exp(-np.logaddexp(0.0, -z3))
         z4 = a3 @ W4.T + b4
-        a4 = 0.5 + 0.5 * np.tanh(0.5 * z4)
-        s4 = 0.5 + 0.5 * np.tanh(0.5 * z4)
+        a4 = np.exp(-np.logaddexp(0.0, -z4))
+        s4 = np.exp(-np.logaddexp(0.0, -z4))
         d4 = s4 * (1 - s4) * (a4 - y)
-        s3 = 0.5 + 0.5 * np.tanh(0.5 * z3)
+        s3 = np.exp(-np.logaddexp(0.0, -z3))
         d3 = s3 * (1 - s3) * (d4 @ W4)
-        s2 = 0.5 + 0.5 * np.tanh(0.5 * z2)
+        s2 = np.exp(-np.logaddexp(0.0, -z2))
         d2 = s2 * (1 - s2) * (d3 @ W3)
         W4 -= ETA * (d4.T @ a3 / 1)
         b4 -= ETA * (d4.sum(axis=0) / 1)

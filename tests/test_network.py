@@ -140,3 +140,26 @@ def test_generated_data_sets_are_seeded(name):
     counts = Y.sum(axis=0)
     assert counts.min() >= 10  # both classes present in fair numbers
     assert -0.3 < X.min() and X.max() < 1.3  # about the unit square
+
+
+def test_deltas_are_dC_dz_and_give_the_gradients():
+    net = Network([2, 4, 3, 2], activation="tanh", seed=3)
+    x, y = np.array([0.3, -0.6]), np.array([0.2, 0.9])
+    deltas = net.deltas(x, y)
+    trace = net.forward(x)
+    assert deltas[0] is None and [d.shape for d in deltas[1:]] == [(4,), (3,), (2,)]
+    h = 1e-6
+    for l in range(1, 4):
+        for j in range(net.sizes[l]):
+            # nudge z[l]_j by +-h and finish the forward pass by hand
+            outs = []
+            for s in (h, -h):
+                a = np.tanh(trace.z[l] + s * np.eye(net.sizes[l])[j])
+                for W, b in zip(net.weights[l:], net.biases[l:]):
+                    a = np.tanh(W @ a + b)
+                outs.append(0.5 * np.sum((a - y) ** 2))
+            assert (outs[0] - outs[1]) / (2 * h) == pytest.approx(deltas[l][j], rel=1e-6, abs=1e-10)
+    grad_W, grad_b = net.gradients(x, y)
+    for l in range(1, 4):
+        np.testing.assert_array_equal(grad_b[l - 1], deltas[l])                             # (24)
+        np.testing.assert_array_equal(grad_W[l - 1], np.outer(deltas[l], trace.a[l - 1]))    # (25)

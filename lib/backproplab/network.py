@@ -181,16 +181,31 @@ class Network:
         X, Y = self._check(X, Y)
         return self._backprop(self._forward(X), Y)
 
-    def _backprop(self, trace, Y):
+    def deltas(self, X, Y) -> list:
+        """Every ``delta[l] = dC/dz[l]`` (21), by (22) at the output and (23) backwards.
+
+        Returns
+        -------
+        list of ndarray
+            Aligned with :meth:`forward`'s trace: ``deltas[l]`` has the shape of ``trace.z[l]``
+            and ``deltas[0]`` is ``None``.
+        """
+        X, Y = self._check(X, Y)
+        return self._deltas(self._forward(X), Y)
+
+    def _deltas(self, trace, Y):
         z, a = trace.z, trace.a
         L = len(self.sizes) - 1  # index of the output layer
-        grad_W, grad_b = [None] * L, [None] * L
-        delta = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
-        for l in range(L, 0, -1):  # l = L, L-1, ..., 1: the backward pass
-            grad_b[l - 1] = bias_gradient(delta)  # (24)
-            grad_W[l - 1] = weight_gradient(delta, a[l - 1])  # (25)
-            if l > 1:
-                delta = hidden_delta(z[l - 1], self.weights[l - 1], delta, self.activation)  # (23)
+        deltas = [None] * (L + 1)
+        deltas[L] = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
+        for l in range(L - 1, 0, -1):  # l = L-1, ..., 1: the backward pass
+            deltas[l] = hidden_delta(z[l], self.weights[l], deltas[l + 1], self.activation)  # (23)
+        return deltas
+
+    def _backprop(self, trace, Y):
+        deltas = self._deltas(trace, Y)
+        grad_W = [weight_gradient(deltas[l], trace.a[l - 1]) for l in range(1, len(deltas))]  # (25)
+        grad_b = [bias_gradient(deltas[l]) for l in range(1, len(deltas))]  # (24)
         return grad_W, grad_b
 
     def step(self, X, Y, learning_rate) -> float:
