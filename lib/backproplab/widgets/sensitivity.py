@@ -20,7 +20,6 @@ import numpy as np
 
 from .. import validation
 from ..data import load_dataset
-from ..lemma import hidden_delta, output_delta
 from ..network import Network
 from ..plots import COLORS, new_figure
 from .common import FigureView, readout
@@ -42,20 +41,14 @@ def check_unit(net, layer, neuron) -> None:
 
 
 def layer_deltas(net, x, y) -> dict:
-    """Every ``delta[l]`` by the backward pass: (22) at the output, then (23) down to ``l = 2``.
+    """Every ``delta[l]``, keyed by the notes' layer number ``l = 2, ..., L``.
 
-    ``x`` is (n_1,) or (n_samples, n_1) and ``y`` (n_L,) or (n_samples, n_L).  Returns a dict:
-    ``deltas[l]`` is ``delta[l]`` (notes' numbering, ``l = 2, ..., L``) of shape (n_l,) or
-    (n_samples, n_l).
+    :meth:`Network.deltas` computes them by (22) and then (23) backwards, in Python's
+    numbering (``deltas[i]`` is the notes' ``delta[i+1]``); this only renumbers.  ``x`` is
+    (n_1,) or (n_samples, n_1) and ``y`` (n_L,) or (n_samples, n_L); each ``delta[l]`` has
+    shape (n_l,) or (n_samples, n_l).
     """
-    x, y = validation.as_pair(x, y, net.sizes[0], net.sizes[-1])
-    trace = net.forward(x)
-    z, a = trace.z, trace.a  # in code z[l-1] is the notes' z[l]
-    L = len(net.sizes)
-    deltas = {L: output_delta(z[L - 1], a[L - 1], y, net.output_activation, net.cost_function)}  # (22)
-    for l in range(L - 1, 1, -1):  # l = L-1, ..., 2: the backward pass
-        deltas[l] = hidden_delta(z[l - 1], net.weights[l - 1], deltas[l + 1], net.activation)  # (23), W[l+1]
-    return deltas
+    return {i + 1: delta for i, delta in enumerate(net.deltas(x, y)) if delta is not None}
 
 
 def forward_from(net, layer, z):
