@@ -6,7 +6,7 @@ The classes are importable from here, e.g. ``from backproplab.widgets import Tra
 """
 from importlib import import_module
 
-from .common import FigureView, readout
+from .common import FigureView, Panel, readout
 
 # widget class -> the module (one per notebook topic) that defines it
 _WIDGETS = {
@@ -19,7 +19,7 @@ _WIDGETS = {
     "TrainingExplorer": "training",          # notebook 05
 }
 
-__all__ = ["FigureView", "readout", *_WIDGETS]
+__all__ = ["FigureView", "Panel", "readout", *_WIDGETS]
 
 
 def __getattr__(name):

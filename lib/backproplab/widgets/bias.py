@@ -24,7 +24,7 @@ from ..lemma import bias_gradient
 from ..network import Network
 from ..plots import COLORS, new_figure
 from ..validation import as_pair
-from .common import FigureView, readout
+from .common import FigureView, Panel, readout
 
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu")
 ALL = "all"
@@ -137,13 +137,6 @@ def point_options(X) -> list:
                                      for i, x in enumerate(X)]
 
 
-class _Panel(widgets.VBox):
-    """The displayed box; its text form (what a static copy of the notebook shows) is one line."""
-
-    def __repr__(self) -> str:
-        return "BiasGradientExplorer: backprop dC/db, finite-difference dC/db and delta for one layer (24)"
-
-
 class BiasGradientExplorer:
     """Grouped bars of backprop dC/db, finite-difference dC/db and delta for one layer.
 
@@ -184,8 +177,9 @@ class BiasGradientExplorer:
         self._draw_empty(max(self.base.sizes[1:]), len(self.X))
         self.view = FigureView(self.figure)
         self.readout = readout()
-        self.widget = _Panel([widgets.HBox([self.layer, self.point, self.activation]),
-                              self.view.image, self.readout])
+        self.widget = Panel([widgets.HBox([self.layer, self.point, self.activation]),
+                              self.view.image, self.readout],
+                            summary="BiasGradientExplorer: backprop dC/db, finite-difference dC/db and delta for one layer (24)")
         self.result = None
         for control in (self.layer, self.point, self.activation):
             control.observe(self._update, names="value")

@@ -33,6 +33,22 @@ class FigureView:
         self.image.value = to_png(self.figure)
 
 
+class Panel(widgets.VBox):
+    """The box a notebook displays, whose text form is one line.
+
+    A static copy of a notebook (GitHub, nbviewer, the stored output nbval compares)
+    shows a widget's text form; a VBox's would be the repr of every child, PNG bytes and
+    all.  ``summary`` is shown instead.
+    """
+
+    def __init__(self, children, summary: str, **kwargs):
+        super().__init__(children, **kwargs)
+        self._summary = summary
+
+    def __repr__(self) -> str:
+        return self._summary
+
+
 def readout(html: str = "") -> widgets.HTML:
     """An HTML widget for short results such as "cost 0.012, accuracy 10/10"."""
     return widgets.HTML(value=html, layout=widgets.Layout(min_height="1.5em"))

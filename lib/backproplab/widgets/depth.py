@@ -25,7 +25,7 @@ import numpy as np
 from ..data import load_dataset
 from ..network import Network
 from ..plots import COLORS, new_figure
-from .common import FigureView, readout
+from .common import FigureView, Panel, readout
 from .sensitivity import WIDE_LABEL, decade_label, layer_deltas
 
 ACTIVATION_STYLE = {"sigmoid": (COLORS["blue"], "o"), "tanh": (COLORS["orange"], "^")}
@@ -140,13 +140,6 @@ def verdict(growth) -> str:
 
 
 # ----- the GUI: wiring only ----------------------------------------------------------
-class _Panel(widgets.VBox):
-    """The displayed box; its text form is one short line instead of every child's state."""
-
-    def __repr__(self) -> str:
-        return "DepthExplorer: the size of delta[l] layer by layer in deep sigmoid and tanh networks"
-
-
 class DepthExplorer:
     """The size of ``delta[l]`` layer by layer in deep sigmoid and tanh networks.
 
@@ -188,8 +181,9 @@ class DepthExplorer:
         # Constrained layout placed the axes in that first render; keeping the placement
         # makes every later redraw about twice as fast.
         self.figure.set_layout_engine(None)
-        self.widget = _Panel([widgets.HBox([self.depth, self.width, self.init_scale]),
-                                    widgets.HBox([self.activation, self.seed]), self.view.image, self.text])
+        self.widget = Panel([widgets.HBox([self.depth, self.width, self.init_scale]),
+                                    widgets.HBox([self.activation, self.seed]), self.view.image, self.text],
+                            summary="DepthExplorer: the size of delta[l] layer by layer in deep sigmoid and tanh networks")
         self.result = None
         for control in (self.depth, self.width, self.init_scale, self.activation, self.seed):
             control.observe(lambda change: self.update(), names="value")

@@ -22,7 +22,7 @@ from .. import validation
 from ..data import load_dataset
 from ..network import Network
 from ..plots import COLORS, new_figure
-from .common import FigureView, readout
+from .common import FigureView, Panel, readout
 
 WIDE_LABEL = {"description_width": "initial"}  # show a control's whole description
 
@@ -144,13 +144,6 @@ def decade_label(value, _position=None) -> str:
 
 
 # ----- the GUI: wiring only ----------------------------------------------------------
-class _Panel(widgets.VBox):
-    """The displayed box; its text form is one short line instead of every child's state."""
-
-    def __repr__(self) -> str:
-        return "SensitivityExplorer: nudge z[l]_j by h and compare the change of C with delta * h"
-
-
 class SensitivityExplorer:
     """Pick a layer and a neuron, nudge its weighted input, compare the cost with the tangent.
 
@@ -202,8 +195,9 @@ class SensitivityExplorer:
         self._build_figure()
         self.view = FigureView(self.figure)
         self.figure.set_layout_engine(None)  # keep the first layout: redraws are twice as fast
-        self.widget = _Panel([widgets.HBox([self.activation, self.layer, self.neuron]),
-                              widgets.HBox([self.h, self.point]), self.view.image, self.text])
+        self.widget = Panel([widgets.HBox([self.activation, self.layer, self.neuron]),
+                              widgets.HBox([self.h, self.point]), self.view.image, self.text],
+                            summary="SensitivityExplorer: nudge z[l]_j by h and compare the change of C with delta * h")
         self.result, self._busy = None, False
         for control in (self.activation, self.layer, self.neuron, self.h, self.point):
             control.observe(self._on_change, names="value")

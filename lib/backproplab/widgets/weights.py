@@ -20,7 +20,7 @@ import numpy as np
 from ..gradcheck import numerical_gradients, relative_error
 from ..plots import new_figure
 from .bias import ACTIVATION_CHOICES, check_layer, network_like, point_options, prepare, select
-from .common import FigureView, readout
+from .common import FigureView, Panel, readout
 
 # Diverging and colour-blind safe, centred at 0 by set_clim: blue > 0, red < 0 in all three
 # panels, so the signs multiply as in a multiplication table (blue x red = red).
@@ -122,13 +122,6 @@ def _show(image, texts, values, vmax):
                 t.set_color("white" if abs(v) > 0.6 * vmax else "black")
 
 
-class _Panel(widgets.VBox):
-    """The displayed box; its text form (what a static copy of the notebook shows) is one line."""
-
-    def __repr__(self) -> str:
-        return "WeightGradientExplorer: dC/dW of one layer as the outer product delta a^T (25)"
-
-
 class WeightGradientExplorer:
     """Heatmap of dC/dW for one layer with its outer-product factors delta and a_prev.
 
@@ -171,8 +164,9 @@ class WeightGradientExplorer:
         self._draw_empty(max(sizes[1:]), max(sizes[:-1]))
         self.view = FigureView(self.figure)
         self.readout = readout()
-        self.widget = _Panel([widgets.HBox([self.layer, self.point, self.activation]),
-                              self.view.image, self.readout])
+        self.widget = Panel([widgets.HBox([self.layer, self.point, self.activation]),
+                              self.view.image, self.readout],
+                            summary="WeightGradientExplorer: dC/dW of one layer as the outer product delta a^T (25)")
         self.result = None
         for control in (self.layer, self.point, self.activation):
             control.observe(self._update, names="value")
