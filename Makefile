@@ -29,7 +29,8 @@ lab: setup
 $(BROWSER_STAMP): requirements-browser.txt scripts/ensure_browser.sh $(STAMP)
 	bash scripts/ensure_browser.sh
 	$(BIN)/python -m pip install --quiet -r requirements-browser.txt
-	touch $(BROWSER_STAMP)
+	@# no stamp while Chromium is missing, so the next run tries to install it again
+	@if [ -x /usr/bin/chromium ]; then touch $(BROWSER_STAMP); fi
 
 browser: $(BROWSER_STAMP)
 

@@ -1,12 +1,13 @@
 """The cost of readable code: one per-sample SGD step of ``net.train`` against bare numpy.
 
-The bare loop does the same arithmetic inline (the same stable sigmoid, sigma' from z,
-the same draws from the same generator, the same per-layer updates) with no functions, no
-lists of layers and no checks.  Goal: the library costs at most 1.3 times the bare loop.
+The bare loop does the same arithmetic inline (the library's stable sigmoid, sigma' from z,
+the same draws from the same generator, the same per-layer updates) with no other
+functions, no lists of layers and no checks.  Goal: the library costs at most 1.3 times the bare loop.
 """
 import numpy as np
 
 from backproplab import Network, load_dataset
+from backproplab.activations import sigmoid
 from common import machine, median_seconds
 
 ITERATIONS = 20_000
@@ -19,16 +20,16 @@ def bare_loop(W2, b2, W3, b3, W4, b4, X, Y, seed):
     for k in idx:
         x, y = X[k], Y[k]
         z2 = x @ W2.T + b2
-        a2 = np.exp(-np.logaddexp(0.0, -z2))
+        a2 = sigmoid(z2)
         z3 = a2 @ W3.T + b3
-        a3 = np.exp(-np.logaddexp(0.0, -z3))
+        a3 = sigmoid(z3)
         z4 = a3 @ W4.T + b4
-        a4 = np.exp(-np.logaddexp(0.0, -z4))
-        s4 = np.exp(-np.logaddexp(0.0, -z4))
+        a4 = sigmoid(z4)
+        s4 = sigmoid(z4)
         d4 = s4 * (1 - s4) * (a4 - y)
-        s3 = np.exp(-np.logaddexp(0.0, -z3))
+        s3 = sigmoid(z3)
         d3 = s3 * (1 - s3) * (d4 @ W4)
-        s2 = np.exp(-np.logaddexp(0.0, -z2))
+        s2 = sigmoid(z2)
         d2 = s2 * (1 - s2) * (d3 @ W3)
         W4 -= ETA * (d4.T @ a3 / 1)
         b4 -= ETA * (d4.sum(axis=0) / 1)

@@ -254,10 +254,33 @@ def test_too_large_learning_rate_is_said_plainly():
     assert e.result.status == "saturated"
     assert "too large, try a smaller one" in e.readout.value
     # Per-sample steps with learning rate 10: the cost ends above where it started.
-    e = TrainingExplorer(batch_size=1, learning_rate=10.0, iterations=2000)
+    e = TrainingExplorer(batch_size=1, learning_rate=10.0, iterations=500)
     y = e.cost_line.get_ydata()
     assert e.result.status == "went up" and y[-1] > y[0]
     assert "the cost went up" in e.readout.value.lower() and "learning rate 10 is too large" in e.readout.value
+
+
+@pytest.mark.parametrize("settings", [
+    dict(learning_rate=0.01), dict(learning_rate=5.0), dict(learning_rate=10.0, batch_size=1, iterations=500),
+    dict(learning_rate=5.0, activation="tanh"), dict(learning_rate=1.0, activation="tanh"), dict(dataset="moons"),
+])
+def test_guided_experiment_does_not_hang_on_rounding(monkeypatch, settings):
+    """The runs notebook 05's guided experiment prints end the same way when the data move
+    in the 13th digit, so their stored outputs hold on any machine's floating point (at
+    learning rate 10 with 2,000 per-sample steps they would not: that run is chaotic)."""
+    from backproplab import explorer
+    exact = explorer.run_experiment(**settings)
+    load = explorer.get_data
+
+    def nudged(name):
+        X, Y = load(name)
+        return X * (1 + 1e-13), Y
+
+    monkeypatch.setattr(explorer, "get_data", nudged)
+    moved = explorer.run_experiment(**settings)
+    assert moved.status == exact.status
+    assert moved.n_correct == exact.n_correct
+    assert abs(moved.final_cost - exact.final_cost) < 1e-6
 
 
 def test_divergence_shows_a_message_and_an_empty_region_plot(monkeypatch):

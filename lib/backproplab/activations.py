@@ -44,10 +44,14 @@ class Activation:
 def sigmoid(z):
     """The logistic sigmoid ``1 / (1 + exp(-z))``, computed without overflow.
 
-    ``exp(-z)`` overflows for ``z < -709``.  We use the equal form
-    ``exp(-log(1 + exp(-z)))``, where ``np.logaddexp(0, -z) = log(1 + exp(-z))`` is
-    evaluated without overflow: ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1, with
-    no warning, and small values such as ``sigmoid(-40) = 4.2e-18`` keep all their digits.
+    ``exp(-z)`` overflows for ``z < -709``.  For ``z < 0`` multiply the top and the bottom
+    by ``exp(z)``; both cases are then one formula whose exponentials are at most 1::
+
+        sigma(z) = exp(min(z, 0)) / (1 + exp(-|z|))
+
+    so ``sigmoid(-1000)`` is 0 and ``sigmoid(1000)`` is 1, with no warning, and small
+    values such as ``sigmoid(-40) = 4.2e-18`` keep all their digits (within two units in
+    the last place).
 
     Parameters
     ----------
@@ -55,9 +59,10 @@ def sigmoid(z):
 
     Returns
     -------
-    ndarray of the same shape as ``z``, values in [0, 1]
+    float or ndarray of the same shape as ``z``, values in [0, 1]
     """
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
+    z = np.asarray(z, dtype=float)
+    return np.exp(np.minimum(z, 0.0)) / (1.0 + np.exp(-np.abs(z)))
 
 
 def sigmoid_prime(z):
