@@ -24,7 +24,7 @@ from ..lemma import bias_gradient
 from ..network import Network
 from ..plots import COLORS, new_figure
 from ..validation import as_pair
-from .common import FigureView, Panel, readout
+from .common import FigureView, on_change, panel, readout
 
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu")
 ALL = "all"
@@ -177,12 +177,10 @@ class BiasGradientExplorer:
         self._draw_empty(max(self.base.sizes[1:]), len(self.X))
         self.view = FigureView(self.figure)
         self.readout = readout()
-        self.widget = Panel([widgets.HBox([self.layer, self.point, self.activation]),
-                              self.view.image, self.readout],
-                            summary="BiasGradientExplorer: backprop dC/db, finite-difference dC/db and delta for one layer (24)")
+        self.widget = panel([[self.layer, self.point, self.activation]], self.view, self.readout,
+                            "BiasGradientExplorer: backprop dC/db, finite-difference dC/db and delta for one layer (24)")
         self.result = None
-        for control in (self.layer, self.point, self.activation):
-            control.observe(self._update, names="value")
+        on_change([self.layer, self.point, self.activation], self._update)
         self._update()
 
     def _draw_empty(self, width, n_samples):

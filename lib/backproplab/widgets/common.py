@@ -52,3 +52,22 @@ class Panel(widgets.VBox):
 def readout(html: str = "") -> widgets.HTML:
     """An HTML widget for short results such as "cost 0.012, accuracy 10/10"."""
     return widgets.HTML(value=html, layout=widgets.Layout(min_height="1.5em"))
+
+
+def panel(rows, view: FigureView, text: widgets.HTML, summary: str) -> Panel:
+    """The usual layout: rows of controls, the figure under them, the readout last.
+
+    Parameters
+    ----------
+    rows : list of lists of widgets, one list per row of controls
+    view : FigureView
+    text : the readout, from :func:`readout`
+    summary : str, the one-line text form (see :class:`Panel`)
+    """
+    return Panel([widgets.HBox(list(row)) for row in rows] + [view.image, text], summary=summary)
+
+
+def on_change(controls, callback) -> None:
+    """Call ``callback(change)`` whenever the value of any of ``controls`` changes."""
+    for control in controls:
+        control.observe(callback, names="value")

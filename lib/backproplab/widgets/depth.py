@@ -25,7 +25,7 @@ import numpy as np
 from ..data import load_dataset
 from ..network import Network
 from ..plots import COLORS, new_figure
-from .common import FigureView, Panel, readout
+from .common import FigureView, on_change, panel, readout
 from .sensitivity import WIDE_LABEL, decade_label, layer_deltas
 
 ACTIVATION_STYLE = {"sigmoid": (COLORS["blue"], "o"), "tanh": (COLORS["orange"], "^")}
@@ -181,12 +181,12 @@ class DepthExplorer:
         # Constrained layout placed the axes in that first render; keeping the placement
         # makes every later redraw about twice as fast.
         self.figure.set_layout_engine(None)
-        self.widget = Panel([widgets.HBox([self.depth, self.width, self.init_scale]),
-                                    widgets.HBox([self.activation, self.seed]), self.view.image, self.text],
-                            summary="DepthExplorer: the size of delta[l] layer by layer in deep sigmoid and tanh networks")
+        self.widget = panel([[self.depth, self.width, self.init_scale], [self.activation, self.seed]],
+                            self.view, self.text,
+                            "DepthExplorer: the size of delta[l] layer by layer in deep sigmoid and tanh networks")
         self.result = None
-        for control in (self.depth, self.width, self.init_scale, self.activation, self.seed):
-            control.observe(lambda change: self.update(), names="value")
+        on_change([self.depth, self.width, self.init_scale, self.activation, self.seed],
+                  lambda change: self.update())
         self.update()
 
     def _build_figure(self):

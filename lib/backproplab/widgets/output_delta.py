@@ -20,7 +20,7 @@ from ..activations import get_activation
 from ..costs import get_cost
 from ..lemma import output_delta
 from ..plots import COLORS, new_figure
-from .common import FigureView, readout
+from .common import FigureView, on_change, panel, readout
 
 OUTPUT_RANGE = {"sigmoid": (0.0, 1.0), "tanh": (-1.0, 1.0)}  # the values a = sigma(z) can take
 COST_CHOICES = (("quadratic", "quadratic"), ("cross-entropy", "cross_entropy"))
@@ -177,12 +177,11 @@ class OutputDeltaExplorer:
         self._draw_empty()
         self.view = FigureView(self.figure)
         self.readout = readout()
-        self.widget = widgets.VBox([widgets.HBox([self.activation, self.cost]), widgets.HBox([self.z, self.y]),
-                                    self.view.image, self.readout])
+        self.widget = panel([[self.activation, self.cost], [self.z, self.y]], self.view, self.readout,
+                            "OutputDeltaExplorer: sigma'(z) and the output delta (22) as the output saturates")
         self.result, self._busy = None, False
-        self.activation.observe(self._on_activation, names="value")
-        for control in (self.cost, self.z, self.y):
-            control.observe(self._update, names="value")
+        on_change([self.activation], self._on_activation)
+        on_change([self.cost, self.z, self.y], self._update)
         self._update()
 
     def _draw_empty(self):

@@ -22,7 +22,7 @@ from .. import validation
 from ..data import load_dataset
 from ..network import Network
 from ..plots import COLORS, new_figure
-from .common import FigureView, Panel, readout
+from .common import FigureView, on_change, panel, readout
 
 WIDE_LABEL = {"description_width": "initial"}  # show a control's whole description
 
@@ -195,12 +195,10 @@ class SensitivityExplorer:
         self._build_figure()
         self.view = FigureView(self.figure)
         self.figure.set_layout_engine(None)  # keep the first layout: redraws are twice as fast
-        self.widget = Panel([widgets.HBox([self.activation, self.layer, self.neuron]),
-                              widgets.HBox([self.h, self.point]), self.view.image, self.text],
-                            summary="SensitivityExplorer: nudge z[l]_j by h and compare the change of C with delta * h")
+        self.widget = panel([[self.activation, self.layer, self.neuron], [self.h, self.point]], self.view, self.text,
+                            "SensitivityExplorer: nudge z[l]_j by h and compare the change of C with delta * h")
         self.result, self._busy = None, False
-        for control in (self.activation, self.layer, self.neuron, self.h, self.point):
-            control.observe(self._on_change, names="value")
+        on_change([self.activation, self.layer, self.neuron, self.h, self.point], self._on_change)
         self.update()
 
     @property

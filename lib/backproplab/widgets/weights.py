@@ -20,7 +20,7 @@ import numpy as np
 from ..gradcheck import numerical_gradients, relative_error
 from ..plots import new_figure
 from .bias import ACTIVATION_CHOICES, check_layer, network_like, point_options, prepare, select
-from .common import FigureView, Panel, readout
+from .common import FigureView, on_change, panel, readout
 
 # Diverging and colour-blind safe, centred at 0 by set_clim: blue > 0, red < 0 in all three
 # panels, so the signs multiply as in a multiplication table (blue x red = red).
@@ -164,12 +164,10 @@ class WeightGradientExplorer:
         self._draw_empty(max(sizes[1:]), max(sizes[:-1]))
         self.view = FigureView(self.figure)
         self.readout = readout()
-        self.widget = Panel([widgets.HBox([self.layer, self.point, self.activation]),
-                              self.view.image, self.readout],
-                            summary="WeightGradientExplorer: dC/dW of one layer as the outer product delta a^T (25)")
+        self.widget = panel([[self.layer, self.point, self.activation]], self.view, self.readout,
+                            "WeightGradientExplorer: dC/dW of one layer as the outer product delta a^T (25)")
         self.result = None
-        for control in (self.layer, self.point, self.activation):
-            control.observe(self._update, names="value")
+        on_change([self.layer, self.point, self.activation], self._update)
         self._update()
 
     def _draw_empty(self, max_rows, max_cols):
