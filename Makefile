@@ -1,7 +1,8 @@
 # Backprop Lab. Two commands do everything on a fresh machine:
 #   make lab    set up .venv and open the notebooks in JupyterLab (localhost, with a token)
 #   make test   set up .venv and run every test (unit, property, notebooks, browser)
-# Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce.
+# Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce,
+#         make student (the notebooks without their worked solutions, in student/).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -10,7 +11,7 @@ STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser-installed
 PORT   ?= 8888
 
-.PHONY: setup lab test unit nbval notebooks bench app reproduce browser clean
+.PHONY: setup lab test unit nbval notebooks bench app reproduce student browser clean
 
 # The venv is rebuilt when it is missing or broken, and reinstalled when the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -60,6 +61,10 @@ app: setup
 # Higham & Higham's full run (10^6 SGD iterations); writes the figures in figures/.
 reproduce: setup
 	$(BIN)/python scripts/reproduce_higham.py
+
+# The student version: each exercise's worked solution replaced by a stub, outputs cleared.
+student: setup
+	$(BIN)/python scripts/student_version.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
