@@ -205,7 +205,7 @@ def math_problems(page) -> list:
     return page.evaluate(_MATH_JS)
 
 
-_SCROLLER = ".jp-NotebookPanel .jp-WindowedPanel-outer"
+SCROLLER = ".jp-NotebookPanel .jp-WindowedPanel-outer"  # the notebook's scrolling box
 
 
 def full_notebook_screenshot(page, path, chunk: int = 8000) -> int:
@@ -225,22 +225,22 @@ def full_notebook_screenshot(page, path, chunk: int = 8000) -> int:
         return {x: r.left, y: r.top, width: r.width, view: s.clientHeight,
                 total: Math.min(s.scrollHeight, Math.ceil(end)), scrollTop: s.scrollTop}; }"""
     size = page.viewport_size
-    g = page.evaluate(geometry, _SCROLLER)
+    g = page.evaluate(geometry, SCROLLER)
     page.set_viewport_size({"width": size["width"],
                             "height": int(size["height"] + min(g["total"], chunk) - g["view"])})
     time.sleep(0.8)  # Lumino lays the panels out again after the resize
-    g = page.evaluate(geometry, _SCROLLER)
+    g = page.evaluate(geometry, SCROLLER)
     sheet = Image.new("RGB", (int(g["width"]), g["total"]), "white")
     y = 0
     while y < g["total"]:
         top = page.evaluate("([sel, y]) => { const s = document.querySelector(sel); s.scrollTop = y; "
-                            "return s.scrollTop; }", [_SCROLLER, y])  # the browser may clamp y
+                            "return s.scrollTop; }", [SCROLLER, y])  # the browser may clamp y
         time.sleep(0.4)
         shot = page.screenshot(clip={"x": g["x"], "y": g["y"], "width": g["width"], "height": g["view"]})
         sheet.paste(Image.open(io.BytesIO(shot)).convert("RGB"), (0, int(top)))
         y = top + g["view"]
     sheet.save(path)
-    page.evaluate("(sel) => { document.querySelector(sel).scrollTop = 0; }", _SCROLLER)
+    page.evaluate("(sel) => { document.querySelector(sel).scrollTop = 0; }", SCROLLER)
     page.set_viewport_size(size)
     return g["total"]
 

@@ -41,20 +41,18 @@ def settle(page, timeout: float = 30) -> None:
     page.wait_for_function("""() => Array.from(document.images).every(i => i.complete)
         && !document.querySelector('.jp-Notebook .MathJax_Processing, .jp-Notebook mjx-processing')""",
                            timeout=timeout * 1000)
-    deadline = time.monotonic() + timeout
-    while page.evaluate(_WIDGET_PROBLEMS_JS) and time.monotonic() < deadline:
-        time.sleep(0.5)
+    lab_pages.wait_until(lambda: not page.evaluate(_WIDGET_PROBLEMS_JS), timeout, every=0.5)
     time.sleep(1.0)
 
 
 def scroll_through(page) -> None:
     """Scroll the notebook from top to bottom a screen at a time, as a reader does."""
-    page.evaluate("""async () => {
-        const s = document.querySelector('.jp-NotebookPanel .jp-WindowedPanel-outer');
+    page.evaluate("""async (sel) => {
+        const s = document.querySelector(sel);
         if (!s) return;
         for (let y = 0; y < s.scrollHeight; y += s.clientHeight) {
             s.scrollTop = y; await new Promise(r => setTimeout(r, 150)); }
-        s.scrollTop = 0; }""")
+        s.scrollTop = 0; }""", lab_pages.SCROLLER)
 
 
 def stored_plots(path: Path) -> int:
