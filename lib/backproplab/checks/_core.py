@@ -62,11 +62,23 @@ def _same(expected, got) -> str | None:
     return None
 
 
-def run_check(name, student, reference, cases) -> CheckResult:
+def run_check(name, student, reference, cases, mistakes=()) -> CheckResult:
     """Compare ``student(*args)`` with ``reference(*args)`` for every ``args`` in ``cases``.
 
-    ``cases`` is a list of ``(description, args)``; each argument is copied before each
-    call so neither function can change what the other sees.
+    Parameters
+    ----------
+    name : str
+        The exercise's name, the first word of every message.
+    student, reference : callable
+        The student's function and the library's.
+    cases : list of (str, tuple)
+        ``(description, args)`` pairs; each argument is copied before each call so neither
+        function can change what the other sees.
+    mistakes : sequence of (str, callable)
+        The common mistakes of the exercise, each as ``(sentence, wrong)``: ``wrong`` takes
+        the same arguments and returns what that mistake would give.  When the student's
+        answer is wrong but equals ``wrong(*args)``, the message ends with ``sentence``
+        (e.g. "your result equals a - y: did you forget sigma'(z)?").
     """
     for description, args in cases:
         expected = reference(*[_copy(a) for a in args])
@@ -80,8 +92,22 @@ def run_check(name, student, reference, cases) -> CheckResult:
                                                f"{type(exc).__name__}: {exc}{_hint(description)}")
         why = _same(expected, got)
         if why:
-            return CheckResult(name, "failed", f"{name}: FAILED on {description}: {why}{_hint(description)}")
+            diagnosis = _diagnose(got, args, mistakes)
+            tail = f" {diagnosis}" if diagnosis else _hint(description)
+            return CheckResult(name, "failed", f"{name}: FAILED on {description}: {why}.{tail}".replace("..", "."))
     return CheckResult(name, "passed", f"{name}: PASSED on {len(cases)} random inputs")
+
+
+def _diagnose(got, args, mistakes) -> str:
+    """The sentence of the first mistake whose result equals ``got``, or ""."""
+    for sentence, wrong in mistakes:
+        try:
+            with np.errstate(all="ignore"):
+                if _same(wrong(*[_copy(a) for a in args]), got) is None:
+                    return sentence
+        except Exception:  # a mistake that does not apply to these arguments
+            continue
+    return ""
 
 
 def _hint(description) -> str:

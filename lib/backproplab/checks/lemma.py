@@ -33,8 +33,13 @@ def check_output_delta(student, seed=0) -> CheckResult:
     ``activation`` is an :class:`~backproplab.activations.Activation`; use
     ``activation.prime(z_L)`` for sigma'(z[L]).
     """
+    mistakes = [
+        ("your result equals a - y: did you forget the factor sigma'(z[L])?", lambda z, a, y, act: a - y),
+        ("your result has the opposite sign: the cost's gradient is a - y, not y - a.",
+         lambda z, a, y, act: act.prime(z) * (y - a)),
+    ]
     return run_check("output_delta", student, lambda z, a, y, act: output_delta(z, a, y, act, "quadratic"),
-                     _delta_cases(seed, with_W=False))
+                     _delta_cases(seed, with_W=False), mistakes)
 
 
 def check_hidden_delta(student, seed=0) -> CheckResult:
