@@ -93,7 +93,7 @@ def run_check(name, student, reference, cases, mistakes=()) -> CheckResult:
         why = _same(expected, got)
         if why:
             diagnosis = _diagnose(got, args, mistakes)
-            tail = f" {diagnosis}" if diagnosis else _hint(description)
+            tail = f" {diagnosis[:1].upper()}{diagnosis[1:]}" if diagnosis else _hint(description)
             return CheckResult(name, "failed", f"{name}: FAILED on {description}: {why}.{tail}".replace("..", "."))
     return CheckResult(name, "passed", f"{name}: PASSED on {len(cases)} random inputs")
 
