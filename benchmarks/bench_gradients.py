@@ -42,7 +42,7 @@ def compare(sizes, n_samples, goal=None):
     Y = np.eye(sizes[-1])[rng.integers(0, sizes[-1], n_samples)]
     batch_W, batch_b = net.gradients(X, Y)
     loop_W, loop_b = nielsen_loop(net, X, Y)
-    for g, h in zip(batch_W + batch_b, loop_W + loop_b):
+    for g, h in zip([*batch_W, *batch_b], [*loop_W, *loop_b]):
         np.testing.assert_allclose(g, h, rtol=1e-9, atol=1e-15)
     t_batch = median_seconds(lambda: net.gradients(X, Y), number=20)
     t_loop = median_seconds(lambda: nielsen_loop(net, X, Y), number=3)

@@ -21,11 +21,11 @@ def data():
 
 
 def snapshot(net):
-    return [p.copy() for p in net.weights + net.biases]
+    return [p.copy() for p in [*net.weights, *net.biases]]
 
 
 def assert_unchanged(net, before):
-    for p, q in zip(net.weights + net.biases, before):
+    for p, q in zip([*net.weights, *net.biases], before):
         np.testing.assert_array_equal(p, q)
 
 
@@ -131,11 +131,11 @@ def test_cross_entropy_needs_labels_in_0_1():
 
 
 @pytest.mark.parametrize("weights,biases,message", [
-    ([np.zeros((2, 2)), np.zeros((1, 3))], [np.zeros(2), np.zeros(1)], r"weights\[1\] has shape \(1, 3\); expected \(1, 2\)"),
-    ([np.zeros((2, 2))], [np.zeros(3)], r"biases\[0\] has shape \(3,\); expected \(2,\)"),
+    ([np.zeros((2, 2)), np.zeros((1, 3))], [np.zeros(2), np.zeros(1)], r"weights\[1\] \(W\[3\]\) has shape \(1, 3\); expected \(1, 2\)"),
+    ([np.zeros((2, 2))], [np.zeros(3)], r"biases\[0\] \(b\[2\]\) has shape \(3,\); expected \(2,\)"),
     ([np.zeros((2, 2))], [], r"got 1 weight matrices and 0 bias vectors"),
-    ([np.zeros(2)], [np.zeros(2)], r"weights\[0\] has shape \(2,\); expected a matrix"),
-    ([np.full((2, 2), np.nan)], [np.zeros(2)], r"weights\[0\] or biases\[0\] contains NaN"),
+    ([np.zeros(2)], [np.zeros(2)], r"weights\[0\] \(W\[2\]\) has shape \(2,\); expected a matrix"),
+    ([np.full((2, 2), np.nan)], [np.zeros(2)], r"weights\[0\] or biases\[0\] \(layer 2\) contains NaN"),
 ])
 def test_bad_parameters(weights, biases, message):
     with pytest.raises(ValueError, match=message):

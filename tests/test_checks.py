@@ -11,15 +11,14 @@ def stub(*args):
 
 
 def right_backprop(net, x, y):
-    trace = net.forward(x)
-    L = len(net.sizes) - 1
+    trace, L = net.forward(x), net.L
     delta = output_delta(trace.z[L], trace.a[L], y, net.output_activation)
-    grad_W, grad_b = [None] * L, [None] * L
-    for l in range(L, 0, -1):
-        grad_b[l - 1], grad_W[l - 1] = bias_gradient(delta), weight_gradient(delta, trace.a[l - 1])
-        if l > 1:
-            delta = hidden_delta(trace.z[l - 1], net.weights[l - 1], delta, net.activation)
-    return grad_W, grad_b
+    grad_W, grad_b = {}, {}
+    for l in range(L, 1, -1):
+        grad_b[l], grad_W[l] = bias_gradient(delta), weight_gradient(delta, trace.a[l - 1])
+        if l > 2:
+            delta = hidden_delta(trace.z[l - 1], net.weights[l], delta, net.activation)
+    return [grad_W[l] for l in range(2, L + 1)], [grad_b[l] for l in range(2, L + 1)]
 
 
 def right_sgd_step(net, x, y, eta):

@@ -34,7 +34,7 @@ def test_gradients_match_central_differences(sizes, activation, cost, n_samples,
     num_W, num_b = numerical_gradients(net, X, Y, EPS)
     assert [g.shape for g in grad_W] == [W.shape for W in net.weights]
     assert [g.shape for g in grad_b] == [b.shape for b in net.biases]
-    assert relative_error(grad_W + grad_b, num_W + num_b) < 1e-6
+    assert relative_error([*grad_W, *grad_b], [*num_W, *num_b]) < 1e-6
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "linear"])
@@ -47,9 +47,9 @@ def test_gradient_check_every_activation_cost_and_shape(activation, cost, sizes,
 
 def test_numerical_gradients_restore_the_parameters():
     net, X, Y = make_case([2, 3, 2], "sigmoid", "quadratic", 5, seed=1)
-    before = [p.copy() for p in net.weights + net.biases]
+    before = [p.copy() for p in [*net.weights, *net.biases]]
     numerical_gradients(net, X, Y)
-    for p, q in zip(net.weights + net.biases, before):
+    for p, q in zip([*net.weights, *net.biases], before):
         np.testing.assert_array_equal(p, q)
 
 
@@ -67,25 +67,25 @@ def cost_from_layer(net, l, z_l, y):
 
     Written out here (not the library's forward pass), so the checks below are independent.
     """
-    sigmas = [net.activation] * (len(net.sizes) - 2) + [net.output_activation]
-    a = sigmas[l - 1].sigma(z_l)
-    for W, b, sigma in zip(net.weights[l:], net.biases[l:], sigmas[l:]):
+    sigmas = [net.activation] * (len(net.sizes) - 2) + [net.output_activation]  # layers 2..L
+    a = sigmas[l - 2].sigma(z_l)
+    for W, b, sigma in zip(net.weights[l + 1:], net.biases[l + 1:], sigmas[l - 1:]):
         a = sigma.sigma(W @ a + b)
     return float(net.cost_function.value(a, y))
 
 
 def deltas_by_differences(net, x, y):
-    """delta[l]_j = dC/dz[l]_j (21) for every layer l >= 1, by central differences."""
+    """delta[l]_j = dC/dz[l]_j (21) for every layer l = 2..L, by central differences (a dict)."""
     trace = net.forward(x)
-    deltas = [None]
-    for l in range(1, len(net.sizes)):
+    deltas = {}
+    for l in range(2, len(net.sizes) + 1):
         z = trace.z[l]
         d = np.zeros_like(z)
         for j in range(z.size):
             e = np.zeros_like(z)
             e[j] = EPS
             d[j] = (cost_from_layer(net, l, z + e, y) - cost_from_layer(net, l, z - e, y)) / (2 * EPS)
-        deltas.append(d)
+        deltas[l] = d
     return trace, deltas
 
 
@@ -97,7 +97,7 @@ CASES = [([2, 2, 3, 2], "sigmoid", "quadratic"), ([3, 4, 2], "tanh", "quadratic"
 def test_output_delta_is_dC_dz_of_the_output_layer(sizes, activation, cost):
     net, x, y = make_case(sizes, activation, cost, None, seed=7)
     trace, fd = deltas_by_differences(net, x, y)
-    L = len(sizes) - 1
+    L = len(sizes)
     delta_L = output_delta(trace.z[L], trace.a[L], y, net.output_activation, net.cost_function)  # (22)
     assert relative_error(delta_L, fd[L]) < 1e-7
 
@@ -106,10 +106,10 @@ def test_output_delta_is_dC_dz_of_the_output_layer(sizes, activation, cost):
 def test_hidden_delta_is_dC_dz_of_every_hidden_layer(sizes, activation, cost):
     net, x, y = make_case(sizes, activation, cost, None, seed=8)
     trace, fd = deltas_by_differences(net, x, y)
-    L = len(sizes) - 1
-    for l in range(1, L):
+    L = len(sizes)
+    for l in range(2, L):
         # (23) from the finite-difference delta of the next layer: tests this equation alone
-        delta_l = hidden_delta(trace.z[l], net.weights[l], fd[l + 1], net.activation)
+        delta_l = hidden_delta(trace.z[l], net.weights[l + 1], fd[l + 1], net.activation)
         assert relative_error(delta_l, fd[l]) < 1e-6, f"layer {l}"
 
 
@@ -118,18 +118,18 @@ def test_bias_and_weight_gradients_match_differences_in_b_and_W(sizes, activatio
     net, x, y = make_case(sizes, activation, cost, None, seed=9)
     trace, fd_delta = deltas_by_differences(net, x, y)
     num_W, num_b = numerical_gradients(net, x, y, EPS)
-    for l in range(1, len(sizes)):
-        assert relative_error(bias_gradient(fd_delta[l]), num_b[l - 1]) < 1e-6  # (24)
-        assert relative_error(weight_gradient(fd_delta[l], trace.a[l - 1]), num_W[l - 1]) < 1e-6  # (25)
+    for l in range(2, len(sizes) + 1):
+        assert relative_error(bias_gradient(fd_delta[l]), num_b[l]) < 1e-6  # (24)
+        assert relative_error(weight_gradient(fd_delta[l], trace.a[l - 1]), num_W[l]) < 1e-6  # (25)
 
 
 def test_batch_gradients_are_the_mean_of_per_sample_gradients():
     net, X, Y = make_case([3, 4, 2], "tanh", "quadratic", 6, seed=2)
     grad_W, grad_b = net.gradients(X, Y)
     per_sample = [net.gradients(x, y) for x, y in zip(X, Y)]
-    for i in range(len(grad_W)):
-        np.testing.assert_allclose(grad_W[i], np.mean([g[0][i] for g in per_sample], axis=0), rtol=1e-12)
-        np.testing.assert_allclose(grad_b[i], np.mean([g[1][i] for g in per_sample], axis=0), rtol=1e-12)
+    for l in grad_W.layers:
+        np.testing.assert_allclose(grad_W[l], np.mean([g[0][l] for g in per_sample], axis=0), rtol=1e-12)
+        np.testing.assert_allclose(grad_b[l], np.mean([g[1][l] for g in per_sample], axis=0), rtol=1e-12)
 
 
 # ----- a 2-2-1 network by hand ---------------------------------------------------------
@@ -146,10 +146,10 @@ def test_hand_computed_gradient_of_a_2_2_1_sigmoid_network():
     # (23) delta1 = sigma'(z1) o W2^T delta2 = 1/4 * (1, -1) * (-1/8) = (-1/32, 1/32)
     # (24) dC/db = delta; (25) dC/dW2 = delta2 a1^T = -1/8 (1/2, 1/2), dC/dW1 = delta1 x^T
     grad_W, grad_b = net.gradients(x, y)
-    np.testing.assert_array_equal(grad_b[1], [-1 / 8])
-    np.testing.assert_array_equal(grad_W[1], [[-1 / 16, -1 / 16]])
-    np.testing.assert_array_equal(grad_b[0], [-1 / 32, 1 / 32])
-    np.testing.assert_array_equal(grad_W[0], [[-1 / 32, -1 / 32], [1 / 32, 1 / 32]])
+    np.testing.assert_array_equal(grad_b[3], [-1 / 8])
+    np.testing.assert_array_equal(grad_W[3], [[-1 / 16, -1 / 16]])
+    np.testing.assert_array_equal(grad_b[2], [-1 / 32, 1 / 32])
+    np.testing.assert_array_equal(grad_W[2], [[-1 / 32, -1 / 32], [1 / 32, 1 / 32]])
 
 
 def test_hand_computed_gradient_of_a_2_2_1_tanh_network_with_linear_output():
@@ -163,10 +163,10 @@ def test_hand_computed_gradient_of_a_2_2_1_tanh_network_with_linear_output():
     delta2 = a2 - y[0]                                      # (22), linear output
     delta1 = np.array([1.0 * 2.0, (1 - t**2) * 3.0]) * delta2  # (23): sigma'(z1) o W2^T delta2
     grad_W, grad_b = net.gradients(x, y)
-    np.testing.assert_allclose(grad_b[1], [delta2], rtol=1e-15)
-    np.testing.assert_allclose(grad_W[1], [[0.0, delta2 * t]], rtol=1e-15)
-    np.testing.assert_allclose(grad_b[0], delta1, rtol=1e-15)
-    np.testing.assert_allclose(grad_W[0], np.outer(delta1, x), rtol=1e-15)
+    np.testing.assert_allclose(grad_b[3], [delta2], rtol=1e-15)
+    np.testing.assert_allclose(grad_W[3], [[0.0, delta2 * t]], rtol=1e-15)
+    np.testing.assert_allclose(grad_b[2], delta1, rtol=1e-15)
+    np.testing.assert_allclose(grad_W[2], np.outer(delta1, x), rtol=1e-15)
 
 
 def test_sigmoid_output_with_cross_entropy_gives_delta_a_minus_y():

@@ -14,10 +14,10 @@ def test_shapes_follow_the_math():
     assert [W.shape for W in net.weights] == [(2, 2), (3, 2), (2, 3)]
     assert [b.shape for b in net.biases] == [(2,), (3,), (2,)]
     one = net.forward(np.array([0.1, 0.2]))
-    assert one.z[0] is None and [a.shape for a in one.a] == [(2,), (2,), (3,), (2,)]
+    assert [a.shape for a in one.a] == [(2,), (2,), (3,), (2,)] and list(one.a.layers) == [1, 2, 3, 4]
     batch = net.forward(np.zeros((5, 2)))
-    assert [z.shape for z in batch.z[1:]] == [(5, 2), (5, 3), (5, 2)]
-    np.testing.assert_array_equal(batch.a[0], np.zeros((5, 2)))
+    assert [z.shape for z in batch.z] == [(5, 2), (5, 3), (5, 2)] and list(batch.z.layers) == [2, 3, 4]
+    np.testing.assert_array_equal(batch.a[1], np.zeros((5, 2)))  # a[1] = x (7)
 
 
 def test_forward_is_equations_19_and_20_one_sample_at_a_time():
@@ -26,7 +26,7 @@ def test_forward_is_equations_19_and_20_one_sample_at_a_time():
     batch = net.forward(X)
     for i, x in enumerate(X):
         a = x
-        for l, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
+        for l, (W, b) in enumerate(zip(net.weights, net.biases), start=2):
             z = W @ a + b                      # (19), column-vector form
             a = np.tanh(z)                      # (20)
             np.testing.assert_allclose(batch.z[l][i], z, rtol=1e-12)
@@ -43,9 +43,9 @@ def test_cost_is_the_mean_of_per_sample_costs():
 
 def test_seed_makes_networks_reproducible_and_different_seeds_differ():
     a, b, c = Network([2, 3, 2], seed=4), Network([2, 3, 2], seed=4), Network([2, 3, 2], seed=5)
-    for p, q in zip(a.weights + a.biases, b.weights + b.biases):
+    for p, q in zip([*a.weights, *a.biases], [*b.weights, *b.biases]):
         np.testing.assert_array_equal(p, q)
-    assert not np.array_equal(a.weights[0], c.weights[0])
+    assert not np.array_equal(a.weights[2], c.weights[2])
 
 
 def test_from_parameters_copies_and_never_aliases():
@@ -53,13 +53,13 @@ def test_from_parameters_copies_and_never_aliases():
     net = Network.from_parameters(W, b, activation="tanh", output_activation="linear")
     W[0][0, 0] = 99.0
     b[1][0] = 99.0
-    assert net.weights[0][0, 0] == 1.0 and net.biases[1][0] == 0.0
-    net.weights[0][1, 1] = -7.0
+    assert net.weights[2][0, 0] == 1.0 and net.biases[3][0] == 0.0
+    net.weights[2][1, 1] = -7.0
     assert W[0][1, 1] == 1.0
     assert net.activation.name == "tanh" and net.output_activation.name == "linear"
     copy = net.copy()
-    copy.weights[0][0, 1] = 5.0
-    assert net.weights[0][0, 1] == 1.0
+    copy.weights[2][0, 1] = 5.0
+    assert net.weights[2][0, 1] == 1.0
 
 
 def test_output_activation_defaults_to_activation():
@@ -70,11 +70,11 @@ def test_output_activation_defaults_to_activation():
 def test_step_moves_every_parameter_against_the_same_gradient_and_returns_the_cost_before():
     net = Network([2, 2, 3, 2], seed=0)
     X, Y = load_dataset("higham")
-    before = [p.copy() for p in net.weights + net.biases]
+    before = [p.copy() for p in [*net.weights, *net.biases]]
     cost_before = net.cost(X, Y)
     grad_W, grad_b = net.gradients(X, Y)
     assert net.step(X, Y, 0.3) == cost_before
-    for p, old, g in zip(net.weights + net.biases, before, grad_W + grad_b):
+    for p, old, g in zip([*net.weights, *net.biases], before, [*grad_W, *grad_b]):
         np.testing.assert_allclose(p, old - 0.3 * g, rtol=1e-14)
     assert net.cost(X, Y) < cost_before  # a small step downhill lowers the cost
 
@@ -147,19 +147,50 @@ def test_deltas_are_dC_dz_and_give_the_gradients():
     x, y = np.array([0.3, -0.6]), np.array([0.2, 0.9])
     deltas = net.deltas(x, y)
     trace = net.forward(x)
-    assert deltas[0] is None and [d.shape for d in deltas[1:]] == [(4,), (3,), (2,)]
+    assert list(deltas.layers) == [2, 3, 4] and [d.shape for d in deltas] == [(4,), (3,), (2,)]
     h = 1e-6
-    for l in range(1, 4):
-        for j in range(net.sizes[l]):
+    for l in range(2, 5):
+        n_l = net.sizes[l - 1]
+        for j in range(n_l):
             # nudge z[l]_j by +-h and finish the forward pass by hand
             outs = []
             for s in (h, -h):
-                a = np.tanh(trace.z[l] + s * np.eye(net.sizes[l])[j])
-                for W, b in zip(net.weights[l:], net.biases[l:]):
+                a = np.tanh(trace.z[l] + s * np.eye(n_l)[j])
+                for W, b in zip(net.weights[l + 1:], net.biases[l + 1:]):
                     a = np.tanh(W @ a + b)
                 outs.append(0.5 * np.sum((a - y) ** 2))
             assert (outs[0] - outs[1]) / (2 * h) == pytest.approx(deltas[l][j], rel=1e-6, abs=1e-10)
     grad_W, grad_b = net.gradients(x, y)
-    for l in range(1, 4):
-        np.testing.assert_array_equal(grad_b[l - 1], deltas[l])                             # (24)
-        np.testing.assert_array_equal(grad_W[l - 1], np.outer(deltas[l], trace.a[l - 1]))    # (25)
+    for l in range(2, 5):
+        np.testing.assert_array_equal(grad_b[l], deltas[l])                             # (24)
+        np.testing.assert_array_equal(grad_W[l], np.outer(deltas[l], trace.a[l - 1]))    # (25)
+
+
+def test_layers_are_numbered_as_in_the_notes():
+    """W[l], b[l], z[l], delta[l] for l = 2..L and a[l] for l = 1..L; [-1] is layer L."""
+    net = Network([2, 2, 3, 2], seed=0)
+    x, y = np.array([0.1, 0.2]), np.array([1.0, 0.0])
+    trace, deltas = net.forward(x), net.deltas(x, y)
+    grad_W, grad_b = net.gradients(x, y)
+    assert net.L == 4
+    for seq in (net.weights, net.biases, trace.z, deltas, grad_W, grad_b):
+        assert list(seq.layers) == [2, 3, 4] and len(seq) == 3
+    assert list(trace.a.layers) == [1, 2, 3, 4]
+    assert net.weights[3].shape == (3, 2) and net.biases[3].shape == (3,)  # W[3] is (n_3, n_2)
+    np.testing.assert_array_equal(trace.z[3], net.weights[3] @ trace.a[2] + net.biases[3])  # (19)
+    assert trace.a[-1] is trace.a[4] and net.weights[-1] is net.weights[4]
+    assert [W.shape for W in net.weights[3:]] == [(3, 2), (2, 3)] and net.weights[3:].first == 3
+    for seq, bad in ((net.weights, 1), (net.weights, 5), (trace.a, 0), (trace.z, 1), (deltas, -4)):
+        with pytest.raises(IndexError, match=r"the notes number the layers 1, \.\.\., L"):
+            seq[bad]
+    with pytest.raises(TypeError, match="layer number"):
+        net.weights["2"]
+
+
+def test_a_weight_matrix_is_replaced_only_by_one_of_its_shape():
+    net = Network([2, 3, 2], seed=0)
+    net.weights[2] = np.ones((3, 2))
+    np.testing.assert_array_equal(net.forward(np.zeros(2)).z[2], 1.0 * 0 + net.biases[2])
+    with pytest.raises(ValueError, match=r"W\[2\] has shape \(3, 2\); the new value has shape \(2, 3\)"):
+        net.weights[2] = np.ones((2, 3))
+    np.testing.assert_array_equal(net.weights[2], np.ones((3, 2)))

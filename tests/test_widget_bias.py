@@ -13,14 +13,14 @@ def cost_given_z(net, x, y, l, z_l):
     """The cost of one sample when the notes' z^[l] is replaced by ``z_l`` (the rest recomputed)."""
     sigmas = [net.activation] * (len(net.sizes) - 2) + [net.output_activation]  # layers 2..L
     a = sigmas[l - 2].sigma(z_l)
-    for W, b, sigma in zip(net.weights[l - 1:], net.biases[l - 1:], sigmas[l - 1:]):
+    for W, b, sigma in zip(net.weights[l + 1:], net.biases[l + 1:], sigmas[l - 1:]):
         a = sigma.sigma(W @ a + b)
     return float(net.cost_function.value(a, y))
 
 
 def delta_by_definition(net, x, y, l):
     """(21) delta_j = dC/dz_j, by central differences in z^[l] itself (independent of (22)-(25))."""
-    z = net.forward(x).z[l - 1]
+    z = net.forward(x).z[l]
     out = np.zeros_like(z)
     for j in range(len(z)):
         e = np.zeros_like(z)
@@ -30,8 +30,8 @@ def delta_by_definition(net, x, y, l):
 
 
 def bias_gradient_by_differences(net, X, Y, l):
-    """dC/db^[l] of the mean cost by nudging each bias of net.biases[l - 2]."""
-    b = net.biases[l - 2]
+    """dC/db^[l] of the mean cost by nudging each bias of net.biases[l]."""
+    b = net.biases[l]
     out = np.zeros_like(b)
     for j in range(len(b)):
         old = b[j]

@@ -13,15 +13,14 @@ import pytest
 from backproplab import load_dataset
 from backproplab.widgets.depth import (DepthExplorer, deep_network, delta_norms, depth_profile, growth_per_layer,
                                        verdict)
-from backproplab.widgets.sensitivity import layer_deltas
 
 X, Y = load_dataset("higham")
 
 
 def norms_from_library_gradients(net):
     """Mean over the samples of ||delta[l]||, with delta[l] = dC/db[l] (24) for one sample."""
-    per_sample = [net.gradients(x, y)[1] for x, y in zip(X, Y)]  # grad_b[i] is delta of layer i + 2
-    return np.array([np.mean([np.linalg.norm(g[i]) for g in per_sample]) for i in range(len(net.sizes) - 1)])
+    per_sample = [net.gradients(x, y)[1] for x, y in zip(X, Y)]  # grad_b[l] is delta[l]
+    return np.array([np.mean([np.linalg.norm(g[l]) for g in per_sample]) for l in range(2, net.L + 1)])
 
 
 # ----- pure functions ------------------------------------------------------------------
@@ -49,7 +48,7 @@ def test_delta_norms_match_central_differences():
         for j in range(net.sizes[l - 1]):
             for sign in (1, -1):
                 shifted = net.copy()
-                shifted.biases[l - 2][j] += sign * eps
+                shifted.biases[l][j] += sign * eps
                 per_sample[:, j] += sign * shifted.cost_function.value(shifted.predict(X), Y) / (2 * eps)
         expected.append(np.linalg.norm(per_sample, axis=1).mean())
     np.testing.assert_allclose(delta_norms(net, X, Y), expected, rtol=1e-6)
@@ -58,10 +57,10 @@ def test_delta_norms_match_central_differences():
 def test_sigmoid_deltas_obey_the_quarter_bound():
     """||delta[l]|| <= (1/4)^(L-l+1) ||W[l+1]|| ... ||W[L]|| ||a[L] - y||, sample by sample."""
     net = deep_network(depth=12, width=8, activation="sigmoid", init_scale=1.0, seed=0)
-    deltas, a_L = layer_deltas(net, X, Y), net.predict(X)
+    deltas, a_L = net.deltas(X, Y), net.predict(X)
     L = len(net.sizes)
     for l in range(2, L + 1):
-        norms_W = np.prod([np.linalg.norm(net.weights[k - 2], 2) for k in range(l + 1, L + 1)])
+        norms_W = np.prod([np.linalg.norm(net.weights[k], 2) for k in range(l + 1, L + 1)])
         bound = 0.25 ** (L - l + 1) * norms_W * np.linalg.norm(a_L - Y, axis=1)
         assert np.all(np.linalg.norm(deltas[l], axis=1) <= bound * (1 + 1e-12))
 

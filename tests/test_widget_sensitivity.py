@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 
 from backproplab import Network, load_dataset
 from backproplab.widgets.sensitivity import (SensitivityExplorer, check_unit, cost_after_nudge, forward_from,
-                                             layer_deltas, sensitivity)
+                                             sensitivity)
 
 X, Y = load_dataset("higham")
 
@@ -19,7 +19,7 @@ X, Y = load_dataset("higham")
 def cost_with_bias_shift(net, x, y, layer, neuron, h):
     """C after b[layer]_neuron += h (notes' numbering), by the library's forward pass."""
     shifted = net.copy()
-    shifted.biases[layer - 2][neuron - 1] += h
+    shifted.biases[layer][neuron - 1] += h
     return shifted.cost(x, y)
 
 
@@ -58,29 +58,29 @@ def test_cost_after_nudge_takes_an_array_of_nudges():
 def test_forward_from_a_layer_reproduces_the_forward_pass(layer):
     net = Network([2, 2, 3, 2], activation="tanh", output_activation="linear", seed=4)
     trace = net.forward(X)
-    np.testing.assert_allclose(forward_from(net, layer, trace.z[layer - 1]), trace.a[-1], rtol=1e-13)
+    np.testing.assert_allclose(forward_from(net, layer, trace.z[layer]), trace.a[-1], rtol=1e-13)
 
 
 @pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
 @pytest.mark.parametrize("sizes", [[2, 2, 3, 2], [2, 4, 5, 3, 2], [1, 1, 1]])
-def test_layer_deltas_match_central_differences(sizes, activation):
+def test_network_deltas_by_layer_number_match_central_differences(sizes, activation):
     net = Network(sizes, activation=activation, seed=2)
     rng = np.random.default_rng(5)
     x, y = rng.uniform(size=sizes[0]), rng.uniform(size=sizes[-1])
-    deltas = layer_deltas(net, x, y)
-    assert sorted(deltas) == list(range(2, len(sizes) + 1))
+    deltas = net.deltas(x, y)
+    assert list(deltas.layers) == list(range(2, len(sizes) + 1))
     for l, delta in deltas.items():
         assert delta.shape == (sizes[l - 1],)
         numeric = [central_delta(net, x, y, l, j) for j in range(1, sizes[l - 1] + 1)]
         np.testing.assert_allclose(delta, numeric, rtol=1e-6, atol=1e-10)
 
 
-def test_layer_deltas_of_a_batch_are_the_per_sample_deltas():
+def test_deltas_of_a_batch_are_the_per_sample_deltas():
     net = higham("tanh")
-    batch = layer_deltas(net, X, Y)
+    batch = net.deltas(X, Y)
     for i in (0, 4, 9):
-        one = layer_deltas(net, X[i], Y[i])
-        for l in batch:
+        one = net.deltas(X[i], Y[i])
+        for l in batch.layers:
             np.testing.assert_allclose(batch[l][i], one[l], rtol=1e-13)
 
 
@@ -201,7 +201,7 @@ def test_activation_swaps_sigma_but_keeps_the_weights():
     before = w.curve_line.get_ydata().copy()
     w.activation.value = "tanh"
     assert w.net.activation.name == "tanh"
-    np.testing.assert_array_equal(w.net.weights[0], higham().weights[0])
+    np.testing.assert_array_equal(w.net.weights[2], higham().weights[2])
     assert not np.allclose(w.curve_line.get_ydata(), before)
     assert w.result.delta == pytest.approx(central_delta(higham("tanh"), X[0], Y[0], 3, 3), rel=1e-6)
 

@@ -10,8 +10,8 @@ EPS = 1e-6
 
 
 def weight_gradient_by_differences(net, x, y, l):
-    """dC/dW^[l] by nudging each entry of net.weights[l - 2] (the notes' W^[l])."""
-    W = net.weights[l - 2]
+    """dC/dW^[l] by nudging each entry of net.weights[l] (the notes' W^[l])."""
+    W = net.weights[l]
     out = np.zeros_like(W)
     for idx in np.ndindex(W.shape):
         old = W[idx]
@@ -26,7 +26,7 @@ def weight_gradient_by_differences(net, x, y, l):
 
 def bias_gradient_by_differences(net, x, y, l):
     """dC/db^[l], which is delta^[l] by (24)."""
-    b = net.biases[l - 2]
+    b = net.biases[l]
     out = np.zeros_like(b)
     for j in range(len(b)):
         old = b[j]

@@ -5,6 +5,7 @@ The modules, each short enough to read in one sitting:
 * :mod:`~backproplab.activations` and :mod:`~backproplab.costs`: sigma, sigma', C, dC/da;
 * :mod:`~backproplab.lemma`: the four equations (22) to (25);
 * :mod:`~backproplab.network`: the forward pass and the backward pass built from them;
+* :mod:`~backproplab.layers`: per-layer values indexed by the notes' layer numbers 1..L;
 * :mod:`~backproplab.training`: stochastic gradient descent;
 * :mod:`~backproplab.gradcheck`: central finite differences;
 * :mod:`~backproplab.data`: the Higham data set and generated ones;
@@ -16,6 +17,7 @@ from .costs import COSTS, Cost, get_cost
 from .data import load_dataset, make_dataset
 from .errors import TrainingDiverged
 from .gradcheck import gradient_check, numerical_gradients, relative_error
+from .layers import ByLayer
 from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
 from .network import Network, Trace
 from .training import History
@@ -25,6 +27,6 @@ __all__ = [
     "load_dataset", "make_dataset", "TrainingDiverged",
     "gradient_check", "numerical_gradients", "relative_error",
     "bias_gradient", "hidden_delta", "output_delta", "weight_gradient",
-    "Network", "Trace", "History",
+    "Network", "Trace", "History", "ByLayer",
 ]
 __version__ = "0.1.0"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .layers import ByLayer
+
 
 def numerical_gradients(net, X, Y, eps=1e-6):
     """Central-difference estimates of ``d net.cost(X, Y)`` for every weight and bias.
@@ -17,7 +19,7 @@ def numerical_gradients(net, X, Y, eps=1e-6):
 
     Returns
     -------
-    grad_W, grad_b : lists of ndarray, shapes as ``net.weights`` and ``net.biases``
+    grad_W, grad_b : ByLayer of ndarray, layers 2..L, shapes as ``net.weights`` and ``net.biases``
     """
     X, Y = net._check(X, Y)
 
@@ -35,16 +37,17 @@ def numerical_gradients(net, X, Y, eps=1e-6):
             G[idx] = (up - down) / (2 * eps)
         return G
 
-    return [estimate(W) for W in net.weights], [estimate(b) for b in net.biases]
+    return (ByLayer([estimate(W) for W in net.weights], 2, "dC/dW"),
+            ByLayer([estimate(b) for b in net.biases], 2, "dC/db"))
 
 
 def relative_error(a, b) -> float:
     """``max |a - b| / max(|a|, |b|, tiny)`` over all entries (0 when both are zero).
 
-    ``a`` and ``b`` may be arrays or lists of arrays (as returned by ``gradients``).
+    ``a`` and ``b`` may be arrays, or sequences of arrays such as the ``grad_W`` that
+    ``gradients`` returns (``[*grad_W, *grad_b]`` for every parameter at once).
     """
-    a = np.concatenate([np.ravel(x) for x in a]) if isinstance(a, (list, tuple)) else np.ravel(a)
-    b = np.concatenate([np.ravel(x) for x in b]) if isinstance(b, (list, tuple)) else np.ravel(b)
+    a, b = _flat(a), _flat(b)
     scale = max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0))
     if scale == 0.0:
         return 0.0
@@ -58,4 +61,11 @@ def gradient_check(net, X, Y, eps=1e-6) -> float:
     """
     grad_W, grad_b = net.gradients(X, Y)
     num_W, num_b = numerical_gradients(net, X, Y, eps)
-    return relative_error(grad_W + grad_b, num_W + num_b)
+    return relative_error([*grad_W, *grad_b], [*num_W, *num_b])
+
+
+def _flat(values) -> np.ndarray:
+    """An array, or a sequence of arrays (a list, a ByLayer), as one flat array."""
+    if isinstance(values, (list, tuple, ByLayer)):
+        return np.concatenate([np.ravel(v) for v in values])
+    return np.ravel(values)

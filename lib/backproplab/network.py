@@ -1,11 +1,14 @@
 """A fully connected network and its backward pass, built from the four equations.
 
-Layers are counted from 0 in the code: ``a[0] = x`` is the input, ``a[L-1]`` the output.
-The lecture notes (seed 004) count from 1, so the notes' ``W^[l]``, ``z^[l]``, ``a^[l]``
-are the code's ``weights[l-2]``, ``trace.z[l-1]``, ``trace.a[l-1]``.
+Layers are numbered as in the lecture notes after Higham & Higham (2019): ``1, ..., L``,
+with ``a[1] = x`` the input.  Every per-layer value is a :class:`~backproplab.layers.ByLayer`
+indexed by those numbers: ``net.weights[l]`` is ``W^[l]`` and ``net.biases[l]`` is ``b^[l]``
+for ``l = 2, ..., L``; ``trace.z[l]`` (``l >= 2``) and ``trace.a[l]`` (``l >= 1``) are
+``z^[l]`` and ``a^[l]``; so are the deltas and the gradients.  ``[-1]`` is layer ``L``.
 
 Shapes follow the math (unlike scikit-learn, which stores weights transposed):
-``weights[i]`` is ``(sizes[i+1], sizes[i])`` and ``biases[i]`` is ``(sizes[i+1],)``.
+``weights[l]`` is ``(n_l, n_{l-1})`` and ``biases[l]`` is ``(n_l,)``, where ``n_l`` is
+``sizes[l-1]`` (``sizes`` is a plain Python sequence, input width first).
 A batch of inputs is ``(n_samples, n_features)``, one sample per row.
 """
 from __future__ import annotations
@@ -17,6 +20,7 @@ import numpy as np
 from . import validation
 from .activations import get_activation
 from .costs import get_cost
+from .layers import ByLayer
 from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
 
 
@@ -26,11 +30,10 @@ class Trace:
 
     Attributes
     ----------
-    z : list of ndarray
-        ``z[l] = W a[l-1] + b`` (19) for ``l >= 1``; ``z[0]`` is ``None`` (the input
-        layer has no weighted input).
-    a : list of ndarray
-        ``a[0] = x`` (7) and ``a[l] = sigma(z[l])`` (20).  Each has shape ``(n_l,)`` for one
+    z : ByLayer of ndarray, layers 2..L
+        ``z[l] = W[l] a[l-1] + b[l]`` (19); the input layer 1 has no weighted input.
+    a : ByLayer of ndarray, layers 1..L
+        ``a[1] = x`` (7) and ``a[l] = sigma(z[l])`` (20).  Each has shape ``(n_l,)`` for one
         sample or ``(n_samples, n_l)`` for a batch.
     """
 
@@ -59,10 +62,12 @@ class Network:
 
     Attributes
     ----------
-    weights : list of ndarray
-        ``weights[i]`` has shape ``(sizes[i+1], sizes[i])``.
-    biases : list of ndarray
-        ``biases[i]`` has shape ``(sizes[i+1],)``.
+    weights : ByLayer of ndarray, layers 2..L
+        ``weights[l]`` is ``W^[l]``, of shape ``(n_l, n_{l-1})``.
+    biases : ByLayer of ndarray, layers 2..L
+        ``biases[l]`` is ``b^[l]``, of shape ``(n_l,)``.
+    L : int
+        The number of layers, input included (the notes' ``L``).
     """
 
     def __init__(self, sizes, activation="sigmoid", cost="quadratic", seed=0,
@@ -80,42 +85,47 @@ class Network:
         Parameters
         ----------
         weights : sequence of array_like
-            ``weights[i]`` of shape ``(n_{i+1}, n_i)``.
+            ``W^[2], ..., W^[L]`` in layer order (a list, or another network's ``weights``);
+            ``W^[l]`` has shape ``(n_l, n_{l-1})``.
         biases : sequence of array_like
-            ``biases[i]`` of shape ``(n_{i+1},)``.
+            ``b^[2], ..., b^[L]`` in layer order; ``b^[l]`` has shape ``(n_l,)``.
         """
         weights = [np.array(W, dtype=float) for W in weights]
         biases = [np.array(b, dtype=float) for b in biases]
         if len(weights) < 1 or len(weights) != len(biases):
             raise ValueError(f"got {len(weights)} weight matrices and {len(biases)} bias vectors; "
                              "expected the same number, at least 1")
+        # Messages name the position in the sequence given and the notes' layer: weights[0] is W[2].
         for i, W in enumerate(weights):
             if W.ndim != 2:
-                raise ValueError(f"weights[{i}] has shape {W.shape}; expected a matrix of shape (n_out, n_in)")
+                raise ValueError(f"weights[{i}] (W[{i + 2}]) has shape {W.shape}; expected a matrix of "
+                                 "shape (n_out, n_in)")
         sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
         for i, (W, b) in enumerate(zip(weights, biases)):
             if W.shape[1] != sizes[i]:
-                raise ValueError(f"weights[{i}] has shape {W.shape}; expected ({W.shape[0]}, {sizes[i]}) "
-                                 f"because weights[{i - 1}] has {sizes[i]} rows")
+                raise ValueError(f"weights[{i}] (W[{i + 2}]) has shape {W.shape}; expected ({W.shape[0]}, {sizes[i]}) "
+                                 f"because weights[{i - 1}] (W[{i + 1}]) has {sizes[i]} rows")
             if b.shape != (sizes[i + 1],):
-                raise ValueError(f"biases[{i}] has shape {b.shape}; expected ({sizes[i + 1]},) to match weights[{i}]")
+                raise ValueError(f"biases[{i}] (b[{i + 2}]) has shape {b.shape}; expected ({sizes[i + 1]},) "
+                                 f"to match weights[{i}]")
             if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):
-                raise ValueError(f"weights[{i}] or biases[{i}] contains NaN or infinite values")
+                raise ValueError(f"weights[{i}] or biases[{i}] (layer {i + 2}) contains NaN or infinite values")
         net = cls.__new__(cls)
         net._setup(validation.as_sizes(sizes), weights, biases, activation, output_activation, cost)
         return net
 
     def _setup(self, sizes, weights, biases, activation, output_activation, cost):
         self.sizes = sizes
-        self.weights = weights
-        self.biases = biases
+        self.L = len(sizes)
+        self.weights = ByLayer(weights, first=2, name="W")
+        self.biases = ByLayer(biases, first=2, name="b")
         self.activation = get_activation(activation)
         self.output_activation = get_activation(output_activation if output_activation is not None else activation)
         self.cost_function = get_cost(cost)
         if self.cost_function.name == "cross_entropy" and self.output_activation.name != "sigmoid":
             raise ValueError(f"cross_entropy needs outputs in (0, 1), so output_activation must be 'sigmoid', "
                              f"got {self.output_activation.name!r}")
-        # the activation of each layer 1..L-1, output last
+        # the activation of each layer 2..L, output last
         self._sigmas = [self.activation] * (len(sizes) - 2) + [self.output_activation]
 
     def __repr__(self) -> str:
@@ -143,11 +153,11 @@ class Network:
         return self._forward(validation.as_data(X, "X", self.sizes[0]))
 
     def _forward(self, X) -> Trace:
-        z, a = [None], [X]
-        for W, b, sigma in zip(self.weights, self.biases, self._sigmas):
+        z, a = [], [X]  # a[1] = x (7)
+        for W, b, sigma in zip(self.weights, self.biases, self._sigmas):  # l = 2, ..., L
             z.append(a[-1] @ W.T + b)  # (19) z = W a + b, for rows: a @ W^T + b
             a.append(sigma.sigma(z[-1]))  # (20) a = sigma(z)
-        return Trace(z, a)
+        return Trace(ByLayer(z, first=2, name="z"), ByLayer(a, first=1, name="a"))
 
     def predict(self, X) -> np.ndarray:
         """The output activations ``a[L]``: shape ``(n_L,)`` or ``(n_samples, n_L)``."""
@@ -175,8 +185,8 @@ class Network:
 
         Returns
         -------
-        grad_W : list of ndarray, shapes as ``weights``
-        grad_b : list of ndarray, shapes as ``biases``
+        grad_W : ByLayer of ndarray, layers 2..L, shapes as ``weights``
+        grad_b : ByLayer of ndarray, layers 2..L, shapes as ``biases``
         """
         X, Y = self._check(X, Y)
         return self._backprop(self._forward(X), Y)
@@ -186,26 +196,24 @@ class Network:
 
         Returns
         -------
-        list of ndarray
-            Aligned with :meth:`forward`'s trace: ``deltas[l]`` has the shape of ``trace.z[l]``
-            and ``deltas[0]`` is ``None``.
+        ByLayer of ndarray, layers 2..L
+            ``deltas[l]`` is ``delta^[l]``, the shape of ``trace.z[l]``.
         """
         X, Y = self._check(X, Y)
         return self._deltas(self._forward(X), Y)
 
     def _deltas(self, trace, Y):
-        z, a = trace.z, trace.a
-        L = len(self.sizes) - 1  # index of the output layer
-        deltas = [None] * (L + 1)
+        z, a, W, L = trace.z, trace.a, self.weights, self.L
+        deltas = ByLayer([None] * (L - 1), first=2, name="delta")
         deltas[L] = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
-        for l in range(L - 1, 0, -1):  # l = L-1, ..., 1: the backward pass
-            deltas[l] = hidden_delta(z[l], self.weights[l], deltas[l + 1], self.activation)  # (23)
+        for l in range(L - 1, 1, -1):  # l = L-1, ..., 2: the backward pass
+            deltas[l] = hidden_delta(z[l], W[l + 1], deltas[l + 1], self.activation)  # (23)
         return deltas
 
     def _backprop(self, trace, Y):
         deltas = self._deltas(trace, Y)
-        grad_W = [weight_gradient(deltas[l], trace.a[l - 1]) for l in range(1, len(deltas))]  # (25)
-        grad_b = [bias_gradient(deltas[l]) for l in range(1, len(deltas))]  # (24)
+        grad_W = ByLayer([weight_gradient(deltas[l], trace.a[l - 1]) for l in deltas.layers], 2, "dC/dW")  # (25)
+        grad_b = ByLayer([bias_gradient(deltas[l]) for l in deltas.layers], 2, "dC/db")  # (24)
         return grad_W, grad_b
 
     def step(self, X, Y, learning_rate) -> float:

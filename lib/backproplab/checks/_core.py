@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..layers import ByLayer
 from ..network import Network
 
 RTOL, ATOL = 1e-6, 1e-9
@@ -43,8 +44,8 @@ def _fmt(value) -> str:
 
 def _same(expected, got) -> str | None:
     """None if ``got`` matches ``expected`` (arrays, or lists/tuples of arrays), else why not."""
-    if isinstance(expected, (list, tuple)):
-        if not isinstance(got, (list, tuple)) or len(got) != len(expected):
+    if isinstance(expected, (list, tuple, ByLayer)):
+        if not isinstance(got, (list, tuple, ByLayer)) or len(got) != len(expected):
             return f"expected a sequence of {len(expected)} items, got {type(got).__name__}"
         for i, (e, g) in enumerate(zip(expected, got)):
             why = _same(e, g)
@@ -94,7 +95,8 @@ def run_check(name, student, reference, cases, mistakes=()) -> CheckResult:
         if why:
             diagnosis = _diagnose(got, args, mistakes)
             tail = f" {diagnosis[:1].upper()}{diagnosis[1:]}" if diagnosis else _hint(description)
-            return CheckResult(name, "failed", f"{name}: FAILED on {description}: {why}.{tail}".replace("..", "."))
+            why = why if why.endswith(".") else why + "."
+            return CheckResult(name, "failed", f"{name}: FAILED on {description}: {why}{tail}")
     return CheckResult(name, "passed", f"{name}: PASSED on {len(cases)} random inputs")
 
 

@@ -56,7 +56,7 @@ class BiasView:
     Attributes
     ----------
     layer : int
-        The notes' layer number ``l``; the code's ``net.biases[l - 2]``.
+        The notes' layer number ``l``: the bias is ``net.biases[l]``.
     point : int or "all"
     backprop, numerical : ndarray of shape (n_l,)
         ``dC/db[l]`` by backpropagation and by central differences.
@@ -90,8 +90,8 @@ def bias_view(net, X, Y, layer, point=ALL, eps=1e-6) -> BiasView:
     Xs, Ys = select(X, Y, point)
     _, grad_b = net.gradients(Xs, Ys)
     _, num_b = numerical_gradients(net, Xs, Ys, eps)
-    deltas = np.atleast_2d(net.deltas(Xs, Ys)[layer - 1])  # the notes' delta^[l] is deltas[l-1]
-    backprop, numerical = grad_b[layer - 2], num_b[layer - 2]
+    deltas = np.atleast_2d(net.deltas(Xs, Ys)[layer])  # delta^[l], one row per sample
+    backprop, numerical = grad_b[layer], num_b[layer]
     return BiasView(layer, point, backprop, numerical, deltas, relative_error(backprop, numerical))
 
 

@@ -26,7 +26,7 @@ from ..data import load_dataset
 from ..network import Network
 from ..plots import COLORS, new_figure
 from .common import FigureView, on_change, panel, readout
-from .sensitivity import WIDE_LABEL, decade_label, layer_deltas
+from .sensitivity import WIDE_LABEL, decade_label
 
 ACTIVATION_STYLE = {"sigmoid": (COLORS["blue"], "o"), "tanh": (COLORS["orange"], "^")}
 # A layer whose ||delta|| changes by less than this factor per layer counts as "stable".
@@ -80,9 +80,8 @@ def delta_norms(net, X, Y):
     ndarray of shape (L - 1,)
         Entry ``i`` belongs to layer ``l = i + 2``; the last entry is the output layer.
     """
-    deltas = layer_deltas(net, X, Y)  # (22), then (23) layer by layer
-    L = len(net.sizes)
-    return np.array([np.linalg.norm(np.atleast_2d(deltas[l]), axis=1).mean() for l in range(2, L + 1)])
+    deltas = net.deltas(X, Y)  # (22), then (23) layer by layer: delta[2], ..., delta[L]
+    return np.array([np.linalg.norm(np.atleast_2d(delta), axis=1).mean() for delta in deltas])
 
 
 def growth_per_layer(norms) -> float:

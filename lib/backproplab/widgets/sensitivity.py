@@ -6,8 +6,8 @@ both sides: the actual cost after the nudge (running the rest of the network for
 layer ``l``) and the prediction from backpropagation's deltas (22), (23).
 
 Layers and neurons are numbered as in the notes: layer ``l = 2, ..., L`` (layer 1 is the
-input) and neuron ``j = 1, ..., n_l``.  In code the notes' ``z[l]`` is ``trace.z[l-1]``,
-its neuron ``j`` is entry ``j-1``, and ``W[l]`` is ``net.weights[l-2]``.
+input) and neuron ``j = 1, ..., n_l``.  The library indexes layers by the same numbers
+(``trace.z[l]``, ``net.weights[l]``); only a neuron ``j`` is entry ``j-1`` of its vector.
 """
 from __future__ import annotations
 
@@ -40,17 +40,6 @@ def check_unit(net, layer, neuron) -> None:
                          f"got {neuron!r}")
 
 
-def layer_deltas(net, x, y) -> dict:
-    """Every ``delta[l]``, keyed by the notes' layer number ``l = 2, ..., L``.
-
-    :meth:`Network.deltas` computes them by (22) and then (23) backwards, in Python's
-    numbering (``deltas[i]`` is the notes' ``delta[i+1]``); this only renumbers.  ``x`` is
-    (n_1,) or (n_samples, n_1) and ``y`` (n_L,) or (n_samples, n_L); each ``delta[l]`` has
-    shape (n_l,) or (n_samples, n_l).
-    """
-    return {i + 1: delta for i, delta in enumerate(net.deltas(x, y)) if delta is not None}
-
-
 def forward_from(net, layer, z):
     """The output ``a[L]`` when layer ``layer``'s weighted input is ``z`` (notes' numbering).
 
@@ -64,7 +53,7 @@ def forward_from(net, layer, z):
 
     a = sigma(layer)(z)  # (20)
     for l in range(layer + 1, L + 1):
-        W, b = net.weights[l - 2], net.biases[l - 2]  # W[l], b[l]
+        W, b = net.weights[l], net.biases[l]
         a = sigma(l)(a @ W.T + b)  # (19) z = W a + b (for rows: a @ W^T + b), then (20)
     return a
 
@@ -89,7 +78,7 @@ def cost_after_nudge(net, x, y, layer, neuron, h):
     if x.ndim != 1:
         raise ValueError(f"x must be one sample of shape ({net.sizes[0]},), got shape {x.shape}")
     h = np.asarray(h, dtype=float)
-    Z = np.tile(net.forward(x).z[layer - 1], (h.size, 1))  # the notes' z[l], one row per nudge
+    Z = np.tile(net.forward(x).z[layer], (h.size, 1))  # z[l], one row per nudge
     Z[:, neuron - 1] += h.ravel()
     C = net.cost_function.value(forward_from(net, layer, Z), y)
     return float(C[0]) if h.ndim == 0 else C
@@ -126,7 +115,7 @@ def sensitivity(net, x, y, layer, neuron, h, h_max=3.0, n_points=201, n_gap=41) 
     check_unit(net, layer, neuron)
     if not np.isfinite(h):
         raise ValueError(f"the nudge h must be a finite number, got {h!r}")
-    delta = float(layer_deltas(net, x, y)[layer][neuron - 1])
+    delta = float(net.deltas(x, y)[layer][neuron - 1])
     cost, cost_nudged = cost_after_nudge(net, x, y, layer, neuron, np.array([0.0, h]))
     predicted, actual = delta * h, cost_nudged - cost  # delta = dC/dz (21): first-order change
     hs = np.linspace(-h_max, h_max, n_points)

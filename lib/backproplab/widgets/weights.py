@@ -34,7 +34,7 @@ class WeightView:
     Attributes
     ----------
     layer : int
-        The notes' layer number ``l``; the code's ``net.weights[l - 2]``.
+        The notes' layer number ``l``: the weights are ``net.weights[l]``.
     point : int
         0-based index of the data point.
     grad : ndarray of shape (n_l, n_{l-1})
@@ -44,7 +44,7 @@ class WeightView:
     delta : ndarray of shape (n_l,)
         ``delta[l]`` by (22) and (23).
     a_prev : ndarray of shape (n_{l-1},)
-        ``a[l-1]``, the code's ``trace.a[l-2]``.
+        ``a[l-1]``, the activation of the layer before (``trace.a[l - 1]``).
     error : float
         Relative error between ``grad`` and ``numerical``.
     """
@@ -73,9 +73,9 @@ def weight_view(net, X, Y, layer, point=0, eps=1e-6) -> WeightView:
     x, y = select(X, Y, point)
     grad_W, _ = net.gradients(x, y)
     num_W, _ = numerical_gradients(net, x, y, eps)
-    delta = net.deltas(x, y)[layer - 1]  # the notes' delta^[l]
-    a_prev = net.forward(x).a[layer - 2]  # the notes' a^[l-1]
-    grad, numerical = grad_W[layer - 2], num_W[layer - 2]
+    delta = net.deltas(x, y)[layer]  # delta^[l]
+    a_prev = net.forward(x).a[layer - 1]  # a^[l-1]
+    grad, numerical = grad_W[layer], num_W[layer]
     return WeightView(layer, int(point), grad, numerical, delta, a_prev, relative_error(grad, numerical))
 
 
