@@ -1,7 +1,9 @@
 """Execute notebooks top to bottom in a fresh kernel and store the outputs in place.
 
 This is the machinery JupyterLab's "Restart Kernel and Run All Cells" uses (nbclient
-with the notebook's kernel), run from the notebook's own folder.  Usage::
+with the notebook's kernel), run from the notebook's own folder.  The result is written in
+canonical form (``notebook_form.py``: no timestamps, widgets stored as snapshots), so a
+rerun with no source change leaves the file as it was.  Usage::
 
     python scripts/run_notebooks.py notebooks/00_notation_and_chain_rule.ipynb ...
 """
@@ -11,13 +13,16 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebook_form  # noqa: E402
+
 
 def run(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
     client = NotebookClient(nb, timeout=300, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()
-    nbformat.write(nb, path)
+    notebook_form.write(nb, path)
     print(f"executed {path}")
 
 
