@@ -386,3 +386,71 @@ def test_numpy_numbers_work_on_either_side():
     for out in (np.float64(2.0) * x, x * np.float64(2.0), np.int64(2) * x, np.float32(2.0) + x + 1):
         assert isinstance(out, Value)
     assert repr(Value(0.5)) == "Value(data=0.5, grad=0)"
+
+
+# ----- the self-checks of notebook 06 ----------------------------------------------------
+def softplus_with(rule):
+    """A student's softplus node whose local derivative is ``rule(x)``."""
+    def softplus(x):
+        return Value(math.log1p(math.exp(x.data)), (x,), (rule(x.data),), "softplus")
+    return softplus
+
+
+def test_check_softplus_passes_a_right_rule_and_names_each_mistake():
+    from backproplab import checks
+    right = checks.check_softplus(softplus_with(lambda x: math.exp(x) / (1 + math.exp(x))))
+    assert right.passed and "PASSED" in repr(right)
+    mistakes = {
+        "the chain rule needs the inner derivative": lambda x: 1 / (1 + math.exp(x)),
+        "the inner derivative alone": math.exp,
+        "the forward value": lambda x: math.log1p(math.exp(x)),
+        "one derivative too many": lambda x: math.exp(-x) / (1 + math.exp(-x)) ** 2,
+        "wrong sign": lambda x: -1 / (1 + math.exp(-x)),
+        "No gradient reaches x": lambda x: 0.0,
+    }
+    for words, rule in mistakes.items():
+        result = checks.check_softplus(softplus_with(rule))
+        assert result.status == "failed" and words in repr(result), repr(result)
+    unknown = checks.check_softplus(softplus_with(lambda x: x))
+    assert unknown.status == "failed" and repr(unknown).endswith("]."), repr(unknown)
+    not_a_value = checks.check_softplus(lambda x: 1.0)
+    assert "must return a Value" in repr(not_a_value)
+
+
+def test_check_softplus_says_not_implemented_for_the_stub():
+    from backproplab import checks
+
+    def stub(x):
+        raise NotImplementedError("your code here")
+    assert checks.check_softplus(stub).status == "not implemented"
+
+
+def test_check_mode_counts_never_prints_the_answer_but_says_how_far_off():
+    from backproplab import checks
+    N, E, P = 45, 78, 23  # Higham's 2-2-3-2 network, one point: see test_graph_size_per_neuron...
+    right = (P, N + P * E, N + E, 2 * P * N)
+    assert checks.check_mode_counts(lambda: right).passed
+    cases = [
+        ((16, *right[1:]), "P", "weights only"),
+        ((P, P * E, *right[2:]), "forward_mode", "left out the one evaluation"),
+        ((P, P * (N + E), *right[2:]), "forward_mode", "again for every pass"),
+        ((P, N + E, *right[2:]), "forward_mode", "one sweep"),
+        ((P, right[1], N + P * E, right[3]), "reverse_mode", "forward mode's count"),
+        ((P, right[1], E, right[3]), "reverse_mode", "left out the one evaluation"),
+        ((*right[:3], P * N), "central_differences", "p + eps and at p - eps"),
+        ((*right[:3], 2 * P * N + N), "central_differences", "evaluation at p itself"),
+    ]
+    for answer, where, words in cases:
+        message = repr(checks.check_mode_counts(lambda: answer))
+        assert f"FAILED on {where}" in message and words in message, message
+        expected = dict(zip(("P", "forward_mode", "reverse_mode", "central_differences"), right))[where]
+        after_their_number = message.split("your ", 1)[1].split(" ", 1)[1]
+        assert str(expected) not in after_their_number  # the right count is never shown
+    near = repr(checks.check_mode_counts(lambda: (*right[:3], right[3] + 60)))
+    assert "too high by about 3%" in near
+    assert "four numbers" in repr(checks.check_mode_counts(lambda: right[:3]))
+    assert "four numbers" in repr(checks.check_mode_counts(lambda: (P, "many", 1, 2)))
+
+    def stub():
+        raise NotImplementedError("your code here")
+    assert checks.check_mode_counts(stub).status == "not implemented"
