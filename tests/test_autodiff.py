@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from backproplab import Network, load_dataset, relative_error
 from backproplab.autodiff import Value
-from backproplab.graphs import count_modes, draw_graph, graph_size, layout, network_graph, tangents
+from backproplab.graphs import count_modes, draw_graph, flatten, graph_size, layout, network_graph, tangents
 from backproplab.plots import new_figure
 
 EPS = 1e-6
@@ -288,7 +288,7 @@ def test_graph_size_per_neuron_and_the_counts_of_each_mode(sizes):
     assert relative_error(m.forward_gradient, m.reverse_gradient) < 1e-12
     assert relative_error(m.central_gradient, m.reverse_gradient) < 1e-7
     grad_W, grad_b = net.gradients(np.full(sizes[0], 0.3), np.eye(sizes[-1])[0])
-    flat = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in zip(grad_W, grad_b)])
+    flat = flatten(grad_W, grad_b)
     assert relative_error(m.reverse_gradient, flat) < 1e-12
 
 
@@ -454,3 +454,8 @@ def test_check_mode_counts_never_prints_the_answer_but_says_how_far_off():
     def stub():
         raise NotImplementedError("your code here")
     assert checks.check_mode_counts(stub).status == "not implemented"
+
+
+def test_flatten_follows_the_order_of_the_graphs_parameters():
+    W2, b2, W3, b3 = np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([5.0, 6.0]), np.array([[7.0, 8.0]]), np.array([9.0])
+    np.testing.assert_array_equal(flatten([W2, W3], [b2, b3]), np.arange(1.0, 10.0))

@@ -4,7 +4,7 @@ import pytest
 
 from backproplab import relative_error
 from backproplab.autodiff import Value
-from backproplab.graphs import network_graph
+from backproplab.graphs import flatten, network_graph
 from backproplab.widgets import BackwardPassExplorer
 from backproplab.widgets.backward_pass import (MAX_NODES, ascii_name, describe, forward_states, picture, plain,
                                                reverse_states, small_network)
@@ -42,7 +42,7 @@ def test_the_last_reverse_state_holds_every_gradient(activation):
     net, x, y = small_network(activation)
     grad_W, grad_b = net.gradients(x, y)
     got = [last.values[id(p)] for p in graph.parameters]
-    want = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in zip(grad_W, grad_b)])
+    want = flatten(grad_W, grad_b)
     assert relative_error(got, want) < 1e-12
     order = graph.cost.topological_order()
     assert last.done == {id(v) for v in order}  # every gradient complete
@@ -166,7 +166,7 @@ def test_widget_gradients_at_the_end_are_the_networks():
     w.step.value = w.step.max
     net, x, y = small_network("tanh")
     grad_W, grad_b = net.gradients(x, y)
-    want = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in zip(grad_W, grad_b)])
+    want = flatten(grad_W, grad_b)
     got = [w.state.values[id(p)] for p in w.graph.parameters]
     assert relative_error(got, want) < 1e-12
 

@@ -63,6 +63,12 @@ class NetworkGraph:
                 [np.array([v.grad for v in b]) for b in self.biases])
 
 
+def flatten(grad_W, grad_b) -> np.ndarray:
+    """Per-layer arrays (as ``net.gradients`` returns them) as one vector, in the order of
+    :attr:`NetworkGraph.parameters`: each layer's W row by row, then its b."""
+    return np.concatenate([np.concatenate([np.ravel(W), np.ravel(b)]) for W, b in zip(grad_W, grad_b)])
+
+
 def network_graph(net, X, Y) -> NetworkGraph:
     """``net``'s cost on ``(X, Y)`` as a graph of Values, from (7), (19), (20) and (18) or cross-entropy.
 
