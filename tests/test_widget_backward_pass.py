@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from backproplab import relative_error
+from backproplab import numerical_gradients, relative_error
 from backproplab.autodiff import Value
 from backproplab.graphs import flatten, network_graph
 from backproplab.widgets import BackwardPassExplorer
@@ -17,18 +17,10 @@ def graph_of(activation="sigmoid"):
 
 
 def cost_by_differences(activation, p_index):
-    """dC/dp for the p_index-th parameter of the small network, by central differences."""
+    """dC/dp for the p_index-th parameter of the small network, by central differences on net.cost
+    (the library's numpy forward pass: independent of the Value graph the widget steps through)."""
     net, x, y = small_network(activation)
-    arrays = [P for W, b in zip(net.weights, net.biases) for P in (W, b)]
-    cells = [(P, idx) for P in arrays for idx in np.ndindex(P.shape)]
-    P, idx = cells[p_index]
-    old = P[idx]
-    P[idx] = old + EPS
-    up = net.cost(x, y)
-    P[idx] = old - EPS
-    down = net.cost(x, y)
-    P[idx] = old
-    return (up - down) / (2 * EPS)
+    return flatten(*numerical_gradients(net, x, y, EPS))[p_index]
 
 
 # ----- reverse mode, step by step ---------------------------------------------------------
