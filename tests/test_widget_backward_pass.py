@@ -180,3 +180,14 @@ def test_changing_the_activation_or_the_mode_starts_again():
 def test_widget_rejects_a_bad_activation():
     with pytest.raises(ValueError, match="activation must be one of"):
         BackwardPassExplorer(activation="softmax")
+
+
+def test_a_mode_that_is_not_offered_is_refused_in_the_kernel():
+    w = BackwardPassExplorer()
+    w.mode.options = list(w.mode.options) + [("forged", 99)]  # as a tampered front end could send
+    w.mode.value = 99
+    assert w.state is None and "Cannot show this" in w.readout.value and "from 0 to 5" in w.readout.value
+    w.forward.click()  # the step buttons do nothing until a valid mode is chosen
+    assert w.state is None and "from 0 to 5" in w.readout.value
+    w.mode.value = "reverse"
+    assert w.state is w.states[0]

@@ -225,13 +225,15 @@ class BackwardPassExplorer:
     def _rebuild(self, change=None):
         try:
             self.graph = network_graph(*small_network(self.activation.value, self.seed))
-            mode = self.mode.value
+            mode, parameters = self.mode.value, self.graph.parameters
             if mode == REVERSE:
                 self.states = reverse_states(self.graph.cost)
+            elif isinstance(mode, int) and 0 <= mode < len(parameters):  # never trust a control's value
+                self.states = forward_states(self.graph.cost, parameters[mode])
             else:
-                self.states = forward_states(self.graph.cost, self.graph.parameters[mode])
+                raise ValueError(f"mode must be {REVERSE!r} or a parameter's index from 0 to {len(parameters) - 1}")
         except ValueError as exc:
-            self.state = None
+            self.state, self.states = None, []
             self.readout.value = f"<b>Cannot show this:</b> {exc}"
             return
         self.positions = layout(self.graph.cost)
@@ -242,6 +244,8 @@ class BackwardPassExplorer:
             self.step.value = 0  # calls _update
 
     def _update(self, change=None):
+        if not self.states:  # the last choice was refused; its message stays on display
+            return
         k = self.step.value
         if not (isinstance(k, (int, np.integer)) and 0 <= k < len(self.states)):
             self.state = None
