@@ -9,6 +9,7 @@ The modules, each short enough to read in one sitting:
 * :mod:`~backproplab.training`: stochastic gradient descent;
 * :mod:`~backproplab.gradcheck`: central finite differences;
 * :mod:`~backproplab.data`: the Higham data set and generated ones;
+* :mod:`~backproplab.autodiff` and :mod:`~backproplab.graphs`: reverse-mode automatic differentiation (notebook 06);
 * :mod:`~backproplab.plots`, :mod:`~backproplab.checks`, :mod:`~backproplab.widgets`: for
   the notebooks.
 """

@@ -17,6 +17,7 @@ _WIDGETS = {
     "BiasGradientExplorer": "bias",          # notebook 03
     "WeightGradientExplorer": "weights",     # notebook 04
     "TrainingExplorer": "training",          # notebook 05
+    "BackwardPassExplorer": "backward_pass",  # notebook 06
 }
 
 __all__ = ["FigureView", "Panel", "readout", *_WIDGETS]
