@@ -2,7 +2,7 @@
 
 Nothing is executed: each page shows the outputs stored in ``notebooks/``.  The build
 
-1. stages a Sphinx project in ``build/site-src/`` (a copy; the repository is only read):
+1. stages a Sphinx project in ``build/site/src/`` (a copy; the repository is only read):
    ``site/conf.py`` and ``site/_static/``; the landing page ``index.md``, made from
    ``site/index.md`` with README.md's title, introduction and table of notebooks (README.md
    is the one source of truth: the table is never copied by hand); each notebook of that
@@ -11,7 +11,7 @@ Nothing is executed: each page shows the outputs stored in ``notebooks/``.  The 
    every ``docs/*.md`` (the teacher's guide); the References page (README.md's
    ``## References`` section when it has one, else ``site/references.md``); MathJax's
    files, so that math is typeset from the site itself, never from a CDN;
-2. runs Sphinx with MyST-NB (``nb_execution_mode = "off"``) into ``build/site/``.
+2. runs Sphinx with MyST-NB (``nb_execution_mode = "off"``) into ``build/site/html/``.
 
 The one setting is LAUNCH, where "Launch this notebook" opens a notebook: a URL with
 ``{path}`` for the notebook's path in the repository (``notebooks/00_....ipynb``), e.g. ::
@@ -21,7 +21,7 @@ The one setting is LAUNCH, where "Launch this notebook" opens a notebook: a URL 
 
 Left empty, the link explains how to run the notebooks instead.  Usage::
 
-    python scripts/build_site.py [--launch URL] [--out build/site] [--src build/site-src] [--docs docs]
+    python scripts/build_site.py [--launch URL] [--out build/site/html] [--src build/site/src] [--docs docs] [--strict]
 """
 from __future__ import annotations
 
@@ -195,8 +195,7 @@ def snapshot_output(output, figure_path: str | None, run_link: str):
     text = " ".join(str(output.get("data", {}).get("text/plain", "")).split()) or "an interactive widget"
     caption = f"[{RUN_THE_NOTEBOOK}]({run_link}) {TO_MOVE_THE_SLIDERS}"
     if figure_path:
-        alt = text.replace("\n", " ")
-        body = (f":::{{figure}} {figure_path}\n:alt: Snapshot of the widget {alt}\n:figclass: bpl-snapshot\n\n"
+        body = (f":::{{figure}} {figure_path}\n:alt: Snapshot of the widget {text}\n:figclass: bpl-snapshot\n\n"
                 f"**Snapshot of an interactive widget.** {caption} "
                 f"<span class=\"bpl-snapshot-text\">{markdown_escape(text)}</span>\n:::\n")
     else:  # a widget view with no stored state: there is nothing to show but its text form
@@ -240,7 +239,7 @@ def site_notebook(nb, lesson: Lesson, launch: str, snapshots_dir: Path):
     else:
         run_link = f"../index.md#{RUNNING_ANCHOR}"
     shown = 0
-    for index, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         outputs = []
