@@ -20,6 +20,7 @@ from __future__ import annotations
 import base64
 import functools
 import http.server
+import importlib.util
 import os
 import re
 import sys
@@ -151,7 +152,7 @@ def test_guide_links_to_the_readme_go_to_the_landing_page():
 
 
 # ----------------------------------------------------------------------------- the built site
-def require(what: str, problem: str | None) -> None:
+def require(problem: str | None) -> None:
     if problem is None:
         return
     if UNDER_CI:
@@ -162,12 +163,8 @@ def require(what: str, problem: str | None) -> None:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The website, built once (strict: a Sphinx warning fails) with the Binder LAUNCH setting."""
-    try:
-        import myst_nb  # noqa: F401
-        problem = None
-    except ImportError:
-        problem = "Sphinx and MyST-NB are not installed: make site-deps (pip install -r requirements-site.txt)"
-    require("site", problem)
+    require(None if importlib.util.find_spec("myst_nb") else
+            "Sphinx and MyST-NB are not installed: make site-deps (pip install -r requirements-site.txt)")
     base = tmp_path_factory.mktemp("site")
     out = base / "html"
     build_site.build(out, base / "src", LAUNCH, strict=True, quiet=True)
@@ -221,7 +218,7 @@ class Offline:
 
 @pytest.fixture(scope="module")
 def browser(server, tmp_path_factory):
-    require("browser", lab_session.chromium_problem())
+    require(lab_session.chromium_problem())
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
         context = lab_session.launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"),
