@@ -2,16 +2,18 @@
 #   make lab    set up .venv and open the notebooks in JupyterLab (localhost, with a token)
 #   make test   set up .venv and run every test (unit, property, notebooks, browser)
 # Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce,
-#         make student (the notebooks without their worked solutions, in student/).
+#         make student (the notebooks without their worked solutions, in student/),
+#         make site (the course website, in build/site/html; LAUNCH=... sets its launch links).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser-installed
+SITE_STAMP := $(VENV)/.site-installed
 PORT   ?= 8888
 
-.PHONY: setup lab test unit nbval notebooks bench app reproduce student browser clean
+.PHONY: setup lab test unit nbval notebooks bench app reproduce student browser site-deps site clean
 
 # The venv is rebuilt when it is missing or broken, and reinstalled when the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -35,7 +37,14 @@ $(BROWSER_STAMP): requirements-browser.txt scripts/ensure_browser.sh $(STAMP)
 
 browser: $(BROWSER_STAMP)
 
-test: setup browser
+# Sphinx, MyST-NB, the theme and MathJax, for make site and tests/test_site.py.
+$(SITE_STAMP): requirements-site.txt $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-site.txt
+	touch $(SITE_STAMP)
+
+site-deps: $(SITE_STAMP)
+
+test: setup browser site-deps
 	$(BIN)/python -m pytest
 
 unit: setup
@@ -66,5 +75,18 @@ reproduce: setup
 student: setup
 	$(BIN)/python scripts/student_version.py
 
+# The course website from the stored notebooks (nothing is executed), in build/site/html:
+# open build/site/html/index.html, or publish that folder. The one setting is LAUNCH, where
+# each page's "Launch this notebook" link goes: a URL with {path} for the notebook's path in
+# the repository. Binder:
+#   make site LAUNCH='https://mybinder.org/v2/gh/OWNER/REPO/main?urlpath=lab/tree/{path}'
+# a JupyterHub, through nbgitpuller:
+#   make site LAUNCH='https://HUB/hub/user-redirect/git-pull?repo=https://github.com/OWNER/REPO&branch=main&urlpath=lab/tree/REPO/{path}'
+# Left empty, the link says how to run the notebooks instead.
+LAUNCH ?=
+site: export BACKPROPLAB_LAUNCH = $(LAUNCH)
+site: $(SITE_STAMP)
+	$(BIN)/python scripts/build_site.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis build/site
