@@ -19,14 +19,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import validation
+from .budget import check_budget, chunk_rows
 from .errors import TrainingDiverged
 
 # The cost "explodes" when it exceeds this multiple of its starting value (and 1.0).
 EXPLODE_FACTOR = 1e3
 # Parameters larger than this mean the run has left any useful region.
 PARAMETER_LIMIT = 1e8
-# Random indices are drawn this many iterations at a time.
-_CHUNK = 4096
 
 
 @dataclass
@@ -88,7 +87,8 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     Raises
     ------
     ValueError
-        For bad input; the network is left unchanged.
+        For bad input, or a run beyond the work budgets of :mod:`backproplab.budget`
+        (checked before anything is allocated); the network is left unchanged.
     TrainingDiverged
         When the cost becomes non-finite or explodes, or a parameter becomes huge; the
         network keeps the parameters it had when that was detected.
@@ -97,6 +97,7 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     iterations = validation.as_count(iterations, "iterations")
     batch_size = validation.as_count(batch_size, "batch_size")
     record_every = validation.as_count(record_every, "record_every")
+    check_budget(net.sizes, iterations, batch_size)  # before anything is allocated
     X, Y = net._check(X, Y)
     if X.ndim == 1:
         X, Y = X[None, :], Y[None, :]
@@ -110,8 +111,10 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     if callback is not None:
         callback(0, start)
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
-        for first in range(0, iterations, _CHUNK):
-            chunk = rng.integers(0, n, size=(min(_CHUNK, iterations - first), batch_size))
+        # The sample indices are drawn a bounded chunk of steps at a time (budget.chunk_rows).
+        rows = chunk_rows(batch_size)
+        for first in range(0, iterations, rows):
+            chunk = rng.integers(0, n, size=(min(rows, iterations - first), batch_size))
             for offset, k in enumerate(chunk):
                 x, y = X[k], Y[k]
                 trace = net._forward(x)
@@ -143,6 +146,7 @@ def gradient_descent(net, X, Y, learning_rate=0.05, iterations=1000, record_ever
     iterations = validation.as_count(iterations, "iterations")
     record_every = validation.as_count(record_every, "record_every")
     X, Y = net._check(X, Y)
+    check_budget(net.sizes, iterations, X.shape[0] if X.ndim == 2 else 1, batch_name="n_samples")
     steps, costs = [0], [net._cost(X, Y)]
     start = costs[0]
     if callback is not None:
