@@ -35,6 +35,17 @@ def as_data(values, name: str, n_columns: int) -> np.ndarray:
     return arr
 
 
+def as_batch(values, name: str) -> np.ndarray:
+    """``values`` as a float array of shape ``(n_samples, n_columns)``, any number of columns."""
+    try:
+        arr = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"{name} must be an array of numbers: {exc}") from None
+    if arr.ndim != 2:
+        raise ValueError(f"{name} has shape {arr.shape}; expected (n_samples, n_columns)")
+    return as_data(arr, name, arr.shape[1])
+
+
 def as_pair(X, Y, n_in: int, n_out: int):
     """Check inputs ``X`` and targets ``Y`` together: each shape, and the same sample count."""
     X = as_data(X, "X", n_in)
