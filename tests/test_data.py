@@ -132,5 +132,5 @@ def test_split_bad_arrays_and_empty_parts():
     with pytest.raises(ValueError, match=r"the validation set would be empty \(training 8, validation 0, test 2 "
                                          r"of 10 samples"):
         train_validation_test_split(X, Y, fractions=(0.8, 0.01, 0.19))
-    with pytest.raises(TypeError, match="stratify must be True or False"):
+    with pytest.raises(ValueError, match="stratify must be True or False"):
         train_validation_test_split(X, Y, stratify="yes")

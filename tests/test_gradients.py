@@ -153,7 +153,7 @@ def test_hand_computed_gradient_of_a_2_2_1_sigmoid_network():
 
 
 def test_hand_computed_gradient_of_a_2_2_1_tanh_network_with_linear_output():
-    # tanh(0) = 0 and tanh'(0) = 1; a linear output gives delta[L] = a - y (seed 000).
+    # tanh(0) = 0 and tanh'(0) = 1; a linear output gives delta[L] = a - y (Steinitz 2013).
     net = Network.from_parameters([[[1.0, -1.0], [0.0, 0.0]], [[2.0, 3.0]]], [[0.0, 0.5], [1.0]],
                                   activation="tanh", output_activation="linear")
     x, y = np.array([2.0, 2.0]), np.array([0.0])

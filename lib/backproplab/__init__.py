@@ -7,6 +7,8 @@ The modules, each short enough to read in one sitting:
 * :mod:`~backproplab.network`: the forward pass and the backward pass built from them;
 * :mod:`~backproplab.layers`: per-layer values indexed by the notes' layer numbers 1..L;
 * :mod:`~backproplab.training`: stochastic gradient descent;
+* :mod:`~backproplab.regularisation` and :mod:`~backproplab.early_stopping`: weight decay,
+  dropout and early stopping, the options of ``train``;
 * :mod:`~backproplab.budget`: how much work a training run may ask for;
 * :mod:`~backproplab.gradcheck`: central finite differences;
 * :mod:`~backproplab.data`: the Higham data set, handwritten digits and generated sets;
@@ -22,6 +24,7 @@ from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .layers import ByLayer
 from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
 from .network import Network, Trace
+from .regularisation import dropout_mask, l2_penalty
 from .split import train_validation_test_split
 from .training import History
 
@@ -30,6 +33,6 @@ __all__ = [
     "load_dataset", "load_full_run", "make_dataset", "train_validation_test_split", "TrainingDiverged",
     "gradient_check", "numerical_gradients", "relative_error",
     "bias_gradient", "hidden_delta", "output_delta", "weight_gradient",
-    "Network", "Trace", "History", "ByLayer",
+    "Network", "Trace", "History", "ByLayer", "dropout_mask", "l2_penalty",
 ]
 __version__ = "0.1.0"

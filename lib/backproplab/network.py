@@ -10,6 +10,11 @@ Shapes follow the math (unlike scikit-learn, which stores weights transposed):
 ``weights[l]`` is ``(n_l, n_{l-1})`` and ``biases[l]`` is ``(n_l,)``, where ``n_l`` is
 ``sizes[l-1]`` (``sizes`` is a plain Python sequence, input width first).
 A batch of inputs is ``(n_samples, n_features)``, one sample per row.
+
+``cost`` and ``gradients`` take the two regularisations of :mod:`~backproplab.regularisation`:
+``weight_decay`` (lambda of L2 weight decay, which adds ``lambda W[l]`` to (25)) and ``mask``
+(a fixed dropout mask of the hidden layers, which multiplies ``a[l]`` in (20) and ``delta[l]``
+in (23)).  Both default to none, and ``predict`` and ``accuracy`` never drop a unit.
 """
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from .activations import get_activation
 from .costs import get_cost
 from .layers import ByLayer
 from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
+from .regularisation import l2_penalty
 
 
 @dataclass
@@ -127,6 +133,7 @@ class Network:
                              f"got {self.output_activation.name!r}")
         # the activation of each layer 2..L, output last
         self._sigmas = [self.activation] * (len(sizes) - 2) + [self.output_activation]
+        self._no_mask = [None] * (len(sizes) - 1)
 
     def __repr__(self) -> str:
         out = "" if self.output_activation == self.activation else f", output_activation={self.output_activation.name!r}"
@@ -139,37 +146,60 @@ class Network:
                                        self.cost_function)
 
     # ----- forward pass ------------------------------------------------------------
-    def forward(self, X) -> Trace:
+    def forward(self, X, mask=None) -> Trace:
         """The forward pass (7), (19), (20): every ``z[l]`` and ``a[l]``.
 
         Parameters
         ----------
         X : array_like of shape (n_features,) or (n_samples, n_features)
+        mask : sequence of array_like, optional
+            A fixed dropout mask, one array per hidden layer ``2, ..., L-1`` (as
+            :func:`~backproplab.regularisation.dropout_mask` draws it), each of shape
+            ``(n_l,)`` or ``(n_samples, n_l)``: then ``a[l] = mask[l] o sigma(z[l])``.
 
         Returns
         -------
         Trace
         """
-        return self._forward(validation.as_data(X, "X", self.sizes[0]))
+        X = validation.as_data(X, "X", self.sizes[0])
+        return self._forward(X, self._check_mask(mask, X))
 
-    def _forward(self, X) -> Trace:
+    def _forward(self, X, mask=None) -> Trace:
         z, a = [], [X]  # a[1] = x (7)
-        for W, b, sigma in zip(self.weights, self.biases, self._sigmas):  # l = 2, ..., L
+        masks = self._no_mask if mask is None else [*mask, None]  # the output layer is never masked
+        for W, b, sigma, d in zip(self.weights, self.biases, self._sigmas, masks):  # l = 2, ..., L
             z.append(a[-1] @ W.T + b)  # (19) z = W a + b, for rows: a @ W^T + b
-            a.append(sigma.sigma(z[-1]))  # (20) a = sigma(z)
+            a.append(sigma.sigma(z[-1]) if d is None else d * sigma.sigma(z[-1]))  # (20), with dropout d o sigma(z)
         return Trace(ByLayer(z, first=2, name="z"), ByLayer(a, first=1, name="a"))
 
     def predict(self, X) -> np.ndarray:
         """The output activations ``a[L]``: shape ``(n_L,)`` or ``(n_samples, n_L)``."""
         return self.forward(X).a[-1]
 
-    def cost(self, X, Y) -> float:
-        """The cost (9): the mean over the samples of the per-sample cost."""
-        X, Y = self._check(X, Y)
-        return self._cost(X, Y)
+    def cost(self, X, Y, weight_decay=0.0, mask=None) -> float:
+        """The cost (9): the mean over the samples of the per-sample cost, plus weight decay.
 
-    def _cost(self, X, Y) -> float:
-        return float(np.mean(self.cost_function.value(self._forward(X).a[-1], Y)))
+        Parameters
+        ----------
+        X : array_like of shape (n_features,) or (n_samples, n_features)
+        Y : array_like of shape (n_outputs,) or (n_samples, n_outputs)
+        weight_decay : float
+            ``lambda >= 0``: adds ``(lambda / 2) sum_l ||W[l]||_F^2`` (biases not decayed).
+        mask : sequence of array_like, optional
+            A fixed dropout mask of the hidden layers (see :meth:`forward`): the cost of
+            the masked network.
+
+        Returns
+        -------
+        float
+        """
+        weight_decay = validation.as_weight_decay(weight_decay)
+        X, Y = self._check(X, Y)
+        return self._cost(X, Y, weight_decay, self._check_mask(mask, X))
+
+    def _cost(self, X, Y, weight_decay=0.0, mask=None) -> float:
+        data_cost = float(np.mean(self.cost_function.value(self._forward(X, mask).a[-1], Y)))  # (9)
+        return data_cost + l2_penalty(self.weights, weight_decay)
 
     def accuracy(self, X, Y) -> float:
         """Fraction of samples whose largest output is at the position of the largest target."""
@@ -180,19 +210,29 @@ class Network:
         return float(np.mean(np.argmax(out, axis=-1) == np.argmax(Y, axis=-1)))
 
     # ----- backward pass -----------------------------------------------------------
-    def gradients(self, X, Y):
-        """The gradient of ``cost(X, Y)`` by backpropagation, equations (22) to (25).
+    def gradients(self, X, Y, weight_decay=0.0, mask=None):
+        """The gradient of ``cost(X, Y, weight_decay, mask)`` by backpropagation, (22) to (25).
+
+        With ``weight_decay = lambda``, (25) gains ``+ lambda W[l]`` and (24) is unchanged;
+        with a dropout ``mask``, (23) picks up ``mask[l]`` (see :mod:`~backproplab.regularisation`).
 
         Returns
         -------
         grad_W : ByLayer of ndarray, layers 2..L, shapes as ``weights``
         grad_b : ByLayer of ndarray, layers 2..L, shapes as ``biases``
         """
+        weight_decay = validation.as_weight_decay(weight_decay)
         X, Y = self._check(X, Y)
-        return self._backprop(self._forward(X), Y)
+        mask = self._check_mask(mask, X)
+        return self._backprop(self._forward(X, mask), Y, mask, weight_decay)
 
-    def deltas(self, X, Y) -> list:
+    def deltas(self, X, Y, mask=None) -> list:
         """Every ``delta[l] = dC/dz[l]`` (21), by (22) at the output and (23) backwards.
+
+        Parameters
+        ----------
+        mask : sequence of array_like, optional
+            A fixed dropout mask of the hidden layers (see :meth:`forward`).
 
         Returns
         -------
@@ -200,20 +240,26 @@ class Network:
             ``deltas[l]`` is ``delta^[l]``, the shape of ``trace.z[l]``.
         """
         X, Y = self._check(X, Y)
-        return self._deltas(self._forward(X), Y)
+        mask = self._check_mask(mask, X)
+        return self._deltas(self._forward(X, mask), Y, mask)
 
-    def _deltas(self, trace, Y):
+    def _deltas(self, trace, Y, mask=None):
         z, a, W, L = trace.z, trace.a, self.weights, self.L
         deltas = ByLayer([None] * (L - 1), first=2, name="delta")
         deltas[L] = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
         for l in range(L - 1, 1, -1):  # l = L-1, ..., 2: the backward pass
             deltas[l] = hidden_delta(z[l], W[l + 1], deltas[l + 1], self.activation)  # (23)
+            if mask is not None:
+                deltas[l] *= mask[l]  # (23) with dropout: delta[l] = d[l] o sigma'(z[l]) o (W[l+1]^T delta[l+1])
         return deltas
 
-    def _backprop(self, trace, Y):
-        deltas = self._deltas(trace, Y)
+    def _backprop(self, trace, Y, mask=None, weight_decay=0.0):
+        deltas = self._deltas(trace, Y, mask)
         grad_W = ByLayer([weight_gradient(deltas[l], trace.a[l - 1]) for l in deltas.layers], 2, "dC/dW")  # (25)
         grad_b = ByLayer([bias_gradient(deltas[l]) for l in deltas.layers], 2, "dC/db")  # (24)
+        if weight_decay:
+            for l in grad_W.layers:
+                grad_W[l] = grad_W[l] + weight_decay * self.weights[l]  # (25) with weight decay: + lambda W[l]
         return grad_W, grad_b
 
     def step(self, X, Y, learning_rate) -> float:
@@ -233,13 +279,20 @@ class Network:
         return cost
 
     def train(self, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0, record_every=100,
-              callback=None):
+              callback=None, weight_decay=0.0, dropout=0.0, validation=None, patience=None):
         """Stochastic gradient descent; see :func:`backproplab.training.train`."""
         from .training import train
         return train(self, X, Y, learning_rate=learning_rate, iterations=iterations, batch_size=batch_size,
-                     seed=seed, record_every=record_every, callback=callback)
+                     seed=seed, record_every=record_every, callback=callback, weight_decay=weight_decay,
+                     dropout=dropout, validation=validation, patience=patience)
 
-    def _check(self, X, Y):
-        X, Y = validation.as_pair(X, Y, self.sizes[0], self.sizes[-1])
+    def _check(self, X, Y, names=("X", "Y")):
+        X, Y = validation.as_pair(X, Y, self.sizes[0], self.sizes[-1], names)
         validation.check_labels_for_cost(Y, self.cost_function.name)
         return X, Y
+
+    def _check_mask(self, mask, X):
+        """``None``, or the mask as a ByLayer of float arrays for the hidden layers 2..L-1."""
+        if mask is None:
+            return None
+        return ByLayer(validation.as_mask(mask, self.sizes, X.shape), first=2, name="mask")

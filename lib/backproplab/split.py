@@ -58,7 +58,7 @@ def train_validation_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0, stratif
         raise ValueError(f"X has shape {X.shape} and Y has shape {Y.shape}; expected the same number of samples")
     fractions = _as_fractions(fractions)
     if not isinstance(stratify, (bool, np.bool_)):
-        raise TypeError(f"stratify must be True or False, got {stratify!r}")
+        raise ValueError(f"stratify must be True or False, got {stratify!r}")
     rng = np.random.default_rng(seed)
     classes = np.argmax(Y, axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
     groups = [np.flatnonzero(classes == c) for c in np.unique(classes)] if stratify else [np.arange(len(X))]

@@ -1,0 +1,79 @@
+"""Regularisation as changes to the lemma: weight decay (L2) and dropout.
+
+Higham & Higham's lecture lists overfitting among the challenges of training; these are two
+of the standard remedies.  Each changes one equation of Lemma 1 and nothing else.
+
+**Weight decay.**  Add the squared Frobenius norms of the weights to the cost (9)::
+
+    C = (1/N) sum_i C_i  +  (lambda / 2) sum_{l=2..L} ||W[l]||_F^2        (biases not decayed)
+
+The penalty does not depend on any ``z[l]``, so the sensitivities (22), (23) and the bias
+gradient (24) are unchanged.  Differentiating ``(lambda / 2) w_jk^2`` gives ``lambda w_jk``,
+so (25) gains one term::
+
+    dC/dW[l] = delta[l] a[l-1]^T + lambda W[l]                            (25) with weight decay
+
+and a gradient step ``W <- W - eta (delta a^T + lambda W) = (1 - eta lambda) W - eta delta a^T``
+first shrinks every weight by the factor ``1 - eta lambda``: hence the name.
+
+**Dropout** (inverted dropout, on hidden layers only).  In each training step every hidden
+unit is kept with probability ``1 - p`` and dropped otherwise, independently for every
+sample; a kept unit's activation is divided by ``1 - p``, so that its expected value is the
+undropped one and nothing needs rescaling at evaluation time.  With the *mask* ``d[l]``,
+whose entries are 0 (dropped) or ``1 / (1 - p)`` (kept), the forward pass (20) becomes
+``a[l] = d[l] o sigma(z[l])``, and since ``da[l]/dz[l] = d[l] o sigma'(z[l])`` the chain
+rule turns (23) into::
+
+    delta[l] = d[l] o sigma'(z[l]) o (W[l+1]^T delta[l+1])                 (23) with dropout
+
+(22), (24) and (25) keep their form, with the masked ``a[l-1]`` in (25): a dropped unit has
+sensitivity 0, and the weights leaving it get gradient 0 in that step.  For a *fixed* mask
+the masked network is an ordinary function of the parameters, so its gradient can be checked
+against central differences (``numerical_gradients(net, X, Y, mask=mask)``).  At evaluation
+(``cost``, ``predict``, ``accuracy``) no unit is dropped.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .layers import ByLayer
+
+
+def l2_penalty(weights, weight_decay: float) -> float:
+    """The weight-decay term ``(lambda / 2) sum_l ||W[l]||_F^2`` (biases are not decayed).
+
+    Parameters
+    ----------
+    weights : sequence of ndarray
+        ``W^[2], ..., W^[L]`` (``net.weights``).
+    weight_decay : float
+        ``lambda >= 0``.
+    """
+    if weight_decay == 0.0:
+        return 0.0
+    return 0.5 * weight_decay * sum(float(np.sum(W * W)) for W in weights)
+
+
+def dropout_mask(sizes, n_samples, p: float, rng) -> ByLayer:
+    """Draw an inverted-dropout mask for the hidden layers ``2, ..., L-1``.
+
+    Parameters
+    ----------
+    sizes : sequence of int
+        The network's layer widths, input first (``net.sizes``).
+    n_samples : int or None
+        Samples in the batch; ``None`` for the masks of a single sample.
+    p : float
+        The probability of dropping a unit, ``0 <= p < 1``.
+    rng : numpy.random.Generator
+        The source of randomness, e.g. ``numpy.random.default_rng(seed)``.
+
+    Returns
+    -------
+    ByLayer of ndarray, layers 2..L-1
+        ``mask[l]`` has shape ``(n_samples, n_l)`` (or ``(n_l,)``) and entries 0 (dropped, with
+        probability ``p``) or ``1 / (1 - p)`` (kept).
+    """
+    shape = () if n_samples is None else (n_samples,)
+    keep = 1.0 - p
+    return ByLayer([(rng.random(shape + (n,)) < keep) / keep for n in sizes[1:-1]], first=2, name="mask")
