@@ -29,6 +29,16 @@ def assert_same(params, other):
         np.testing.assert_array_equal(p, q)
 
 
+def replay(net, X, Y, draws, eta, options=dict):
+    """What train should do: a step on ``net.gradients(X[k], Y[k], **options())`` for each row ``k``."""
+    for k in draws:
+        grad_W, grad_b = net.gradients(X[k], Y[k], **options())
+        for l in grad_W.layers:
+            net.weights[l] -= eta * grad_W[l]
+            net.biases[l] -= eta * grad_b[l]
+    return net
+
+
 # ----- weight decay ------------------------------------------------------------------------
 def test_weight_decay_adds_half_lambda_times_the_squared_weights_and_not_the_biases():
     net, X, Y = make_case([2, 3, 2], "sigmoid", "quadratic", 6, seed=0)
@@ -59,14 +69,11 @@ def test_weight_decay_adds_lambda_W_to_25_and_leaves_24_unchanged():
 def test_train_with_weight_decay_steps_on_the_decayed_gradient():
     X, Y = load_dataset("higham")
     net = Network([2, 2, 3, 2], seed=2)
-    replay = net.copy()
+    reference = net.copy()
     net.train(X, Y, learning_rate=0.5, iterations=5, batch_size=3, seed=11, record_every=5, weight_decay=0.1)
-    for k in np.random.default_rng(11).integers(0, 10, size=(5, 3)):
-        grad_W, grad_b = replay.gradients(X[k], Y[k], weight_decay=0.1)
-        for l in grad_W.layers:  # W <- W - eta (delta a^T + lambda W)
-            replay.weights[l] -= 0.5 * grad_W[l]
-            replay.biases[l] -= 0.5 * grad_b[l]
-    for p, q in zip(snapshot(net), snapshot(replay)):
+    draws = np.random.default_rng(11).integers(0, 10, size=(5, 3))
+    replay(reference, X, Y, draws, 0.5, lambda: {"weight_decay": 0.1})  # W <- W - eta (delta a^T + lambda W)
+    for p, q in zip(snapshot(net), snapshot(reference)):
         np.testing.assert_allclose(p, q, rtol=1e-12)
 
 
@@ -146,16 +153,13 @@ def test_23_picks_up_the_mask_and_a_dropped_unit_gets_no_gradient():
 def test_train_with_dropout_steps_on_the_masked_gradient_with_masks_from_the_seed():
     X, Y = load_dataset("higham")
     net = Network([2, 4, 3, 2], seed=2)
-    replay = net.copy()
+    reference = net.copy()
     net.train(X, Y, learning_rate=0.5, iterations=6, batch_size=3, seed=11, record_every=3, dropout=0.5)
     samples = np.random.default_rng(11)
     masks = samples.spawn(1)[0]  # the masks' own stream, spawned from the seed's generator
-    for k in samples.integers(0, 10, size=(6, 3)):  # the same sample draws as without dropout
-        grad_W, grad_b = replay.gradients(X[k], Y[k], mask=dropout_mask(replay.sizes, 3, 0.5, masks))
-        for l in grad_W.layers:
-            replay.weights[l] -= 0.5 * grad_W[l]
-            replay.biases[l] -= 0.5 * grad_b[l]
-    for p, q in zip(snapshot(net), snapshot(replay)):
+    draws = samples.integers(0, 10, size=(6, 3))  # the same sample draws as without dropout
+    replay(reference, X, Y, draws, 0.5, lambda: {"mask": dropout_mask(reference.sizes, 3, 0.5, masks)})
+    for p, q in zip(snapshot(net), snapshot(reference)):
         np.testing.assert_allclose(p, q, rtol=1e-12)
 
 
