@@ -35,7 +35,7 @@ def numerical_gradients(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None):
     """
     weight_decay = validation.as_weight_decay(weight_decay)
     X, Y = net._check(X, Y)
-    mask = net._check_mask(mask, X)
+    masked = net._masked(net._check_mask(mask, X))  # shares net's parameter arrays
 
     def estimate(P):
         G = np.zeros_like(P)
@@ -43,9 +43,9 @@ def numerical_gradients(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None):
             old = P[idx]
             try:
                 P[idx] = old + eps
-                up = net._cost(X, Y, weight_decay, mask)
+                up = masked._cost(X, Y, weight_decay)
                 P[idx] = old - eps
-                down = net._cost(X, Y, weight_decay, mask)
+                down = masked._cost(X, Y, weight_decay)
             finally:
                 P[idx] = old
             G[idx] = (up - down) / (2 * eps)

@@ -13,11 +13,13 @@ A batch of inputs is ``(n_samples, n_features)``, one sample per row.
 
 ``cost`` and ``gradients`` take the two regularisations of :mod:`~backproplab.regularisation`:
 ``weight_decay`` (lambda of L2 weight decay, which adds ``lambda W[l]`` to (25)) and ``mask``
-(a fixed dropout mask of the hidden layers, which multiplies ``a[l]`` in (20) and ``delta[l]``
-in (23)).  Both default to none, and ``predict`` and ``accuracy`` never drop a unit.
+(a fixed dropout mask of the hidden layers: the network whose hidden activations are
+``d[l] o sigma``, so that (20) and (23) pick up ``d[l]``).  Both default to none, and
+``predict`` and ``accuracy`` never drop a unit.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +29,7 @@ from .activations import get_activation
 from .costs import get_cost
 from .layers import ByLayer
 from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
-from .regularisation import l2_penalty
+from .regularisation import add_weight_decay, l2_penalty, masked_activation
 
 
 @dataclass
@@ -133,7 +135,6 @@ class Network:
                              f"got {self.output_activation.name!r}")
         # the activation of each layer 2..L, output last
         self._sigmas = [self.activation] * (len(sizes) - 2) + [self.output_activation]
-        self._no_mask = [None] * (len(sizes) - 1)
 
     def __repr__(self) -> str:
         out = "" if self.output_activation == self.activation else f", output_activation={self.output_activation.name!r}"
@@ -162,14 +163,13 @@ class Network:
         Trace
         """
         X = validation.as_data(X, "X", self.sizes[0])
-        return self._forward(X, self._check_mask(mask, X))
+        return self._masked(self._check_mask(mask, X))._forward(X)
 
-    def _forward(self, X, mask=None) -> Trace:
+    def _forward(self, X) -> Trace:
         z, a = [], [X]  # a[1] = x (7)
-        masks = self._no_mask if mask is None else [*mask, None]  # the output layer is never masked
-        for W, b, sigma, d in zip(self.weights, self.biases, self._sigmas, masks):  # l = 2, ..., L
+        for W, b, sigma in zip(self.weights, self.biases, self._sigmas):  # l = 2, ..., L
             z.append(a[-1] @ W.T + b)  # (19) z = W a + b, for rows: a @ W^T + b
-            a.append(sigma.sigma(z[-1]) if d is None else d * sigma.sigma(z[-1]))  # (20), with dropout d o sigma(z)
+            a.append(sigma.sigma(z[-1]))  # (20) a = sigma(z)
         return Trace(ByLayer(z, first=2, name="z"), ByLayer(a, first=1, name="a"))
 
     def predict(self, X) -> np.ndarray:
@@ -195,10 +195,10 @@ class Network:
         """
         weight_decay = validation.as_weight_decay(weight_decay)
         X, Y = self._check(X, Y)
-        return self._cost(X, Y, weight_decay, self._check_mask(mask, X))
+        return self._masked(self._check_mask(mask, X))._cost(X, Y, weight_decay)
 
-    def _cost(self, X, Y, weight_decay=0.0, mask=None) -> float:
-        data_cost = float(np.mean(self.cost_function.value(self._forward(X, mask).a[-1], Y)))  # (9)
+    def _cost(self, X, Y, weight_decay=0.0) -> float:
+        data_cost = float(np.mean(self.cost_function.value(self._forward(X).a[-1], Y)))  # (9)
         return data_cost + l2_penalty(self.weights, weight_decay)
 
     def accuracy(self, X, Y) -> float:
@@ -223,8 +223,9 @@ class Network:
         """
         weight_decay = validation.as_weight_decay(weight_decay)
         X, Y = self._check(X, Y)
-        mask = self._check_mask(mask, X)
-        return self._backprop(self._forward(X, mask), Y, mask, weight_decay)
+        net = self._masked(self._check_mask(mask, X))
+        grad_W, grad_b = net._backprop(net._forward(X), Y)  # (22)-(25)
+        return add_weight_decay(grad_W, self.weights, weight_decay), grad_b  # (25) + lambda W[l]
 
     def deltas(self, X, Y, mask=None) -> list:
         """Every ``delta[l] = dC/dz[l]`` (21), by (22) at the output and (23) backwards.
@@ -240,26 +241,22 @@ class Network:
             ``deltas[l]`` is ``delta^[l]``, the shape of ``trace.z[l]``.
         """
         X, Y = self._check(X, Y)
-        mask = self._check_mask(mask, X)
-        return self._deltas(self._forward(X, mask), Y, mask)
+        net = self._masked(self._check_mask(mask, X))
+        return net._deltas(net._forward(X), Y)
 
-    def _deltas(self, trace, Y, mask=None):
+    def _deltas(self, trace, Y):
         z, a, W, L = trace.z, trace.a, self.weights, self.L
+        sigma = ByLayer(self._sigmas, first=2, name="sigma")  # each layer's activation
         deltas = ByLayer([None] * (L - 1), first=2, name="delta")
-        deltas[L] = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
+        deltas[L] = output_delta(z[L], a[L], Y, sigma[L], self.cost_function)  # (22)
         for l in range(L - 1, 1, -1):  # l = L-1, ..., 2: the backward pass
-            deltas[l] = hidden_delta(z[l], W[l + 1], deltas[l + 1], self.activation)  # (23)
-            if mask is not None:
-                deltas[l] *= mask[l]  # (23) with dropout: delta[l] = d[l] o sigma'(z[l]) o (W[l+1]^T delta[l+1])
+            deltas[l] = hidden_delta(z[l], W[l + 1], deltas[l + 1], sigma[l])  # (23)
         return deltas
 
-    def _backprop(self, trace, Y, mask=None, weight_decay=0.0):
-        deltas = self._deltas(trace, Y, mask)
+    def _backprop(self, trace, Y):
+        deltas = self._deltas(trace, Y)
         grad_W = ByLayer([weight_gradient(deltas[l], trace.a[l - 1]) for l in deltas.layers], 2, "dC/dW")  # (25)
         grad_b = ByLayer([bias_gradient(deltas[l]) for l in deltas.layers], 2, "dC/db")  # (24)
-        if weight_decay:
-            for l in grad_W.layers:
-                grad_W[l] = grad_W[l] + weight_decay * self.weights[l]  # (25) with weight decay: + lambda W[l]
         return grad_W, grad_b
 
     def step(self, X, Y, learning_rate) -> float:
@@ -292,7 +289,19 @@ class Network:
         return X, Y
 
     def _check_mask(self, mask, X):
-        """``None``, or the mask as a ByLayer of float arrays for the hidden layers 2..L-1."""
+        """``None``, or the mask checked: a list of float arrays for the hidden layers 2..L-1."""
+        return None if mask is None else validation.as_mask(mask, self.sizes, X.shape)
+
+    def _masked(self, mask) -> "Network":
+        """This network with the dropout ``mask`` on its hidden layers (itself when ``mask`` is None).
+
+        The masked network shares this one's weight and bias arrays (they are not copied);
+        its hidden activations are ``d[l] o sigma`` (:func:`~backproplab.regularisation.masked_activation`),
+        so its forward pass gives ``a[l] = d[l] o sigma(z[l])`` and its (23)
+        ``delta[l] = d[l] o sigma'(z[l]) o (W[l+1]^T delta[l+1])``.
+        """
         if mask is None:
-            return None
-        return ByLayer(validation.as_mask(mask, self.sizes, X.shape), first=2, name="mask")
+            return self
+        net = copy.copy(self)
+        net._sigmas = [*(masked_activation(s, d) for s, d in zip(self._sigmas, mask)), self.output_activation]
+        return net

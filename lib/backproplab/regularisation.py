@@ -21,8 +21,9 @@ unit is kept with probability ``1 - p`` and dropped otherwise, independently for
 sample; a kept unit's activation is divided by ``1 - p``, so that its expected value is the
 undropped one and nothing needs rescaling at evaluation time.  With the *mask* ``d[l]``,
 whose entries are 0 (dropped) or ``1 / (1 - p)`` (kept), the forward pass (20) becomes
-``a[l] = d[l] o sigma(z[l])``, and since ``da[l]/dz[l] = d[l] o sigma'(z[l])`` the chain
-rule turns (23) into::
+``a[l] = d[l] o sigma(z[l])``: for a fixed mask, layer ``l`` simply has the activation
+``d[l] o sigma`` (:func:`masked_activation`), whose derivative is ``d[l] o sigma'``, and the
+lemma's own (23) turns into::
 
     delta[l] = d[l] o sigma'(z[l]) o (W[l+1]^T delta[l+1])                 (23) with dropout
 
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import Activation
 from .layers import ByLayer
 
 
@@ -52,6 +54,39 @@ def l2_penalty(weights, weight_decay: float) -> float:
     if weight_decay == 0.0:
         return 0.0
     return 0.5 * weight_decay * sum(float(np.sum(W * W)) for W in weights)
+
+
+def add_weight_decay(grad_W, weights, weight_decay: float):
+    """``grad_W[l] + lambda W[l]`` for every layer: (25) with weight decay.
+
+    Parameters
+    ----------
+    grad_W : ByLayer of ndarray, layers 2..L
+        The gradient of the data cost, ``delta[l] a[l-1]^T`` (25).
+    weights : ByLayer of ndarray, layers 2..L
+    weight_decay : float
+        ``lambda >= 0``; for 0, ``grad_W`` itself is returned.
+
+    Returns
+    -------
+    ByLayer of ndarray, layers 2..L, shapes as ``weights``
+    """
+    if weight_decay == 0.0:
+        return grad_W
+    return ByLayer([g + weight_decay * W for g, W in zip(grad_W, weights)], first=grad_W.first, name=grad_W.name)
+
+
+def masked_activation(sigma: Activation, d) -> Activation:
+    """The activation of a layer under dropout mask ``d``: ``d o sigma(z)``, derivative ``d o sigma'(z)``.
+
+    Parameters
+    ----------
+    sigma : Activation
+        The layer's activation.
+    d : ndarray of shape (n_l,) or (n_samples, n_l)
+        The layer's mask: 0 for a dropped unit, ``1 / (1 - p)`` for a kept one.
+    """
+    return Activation(f"{sigma.name} with dropout", lambda z: d * sigma.sigma(z), lambda z: d * sigma.prime(z))
 
 
 def dropout_mask(sizes, n_samples, p: float, rng) -> ByLayer:

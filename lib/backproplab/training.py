@@ -26,7 +26,7 @@ import numpy as np
 from .budget import check_budget, chunk_rows
 from .early_stopping import BestParameters, validation_set
 from .errors import TrainingDiverged
-from .regularisation import dropout_mask
+from .regularisation import add_weight_decay, dropout_mask
 from .validation import as_count, as_dropout, as_learning_rate, as_weight_decay
 
 # The cost "explodes" when it exceeds this multiple of its starting value (and 1.0).
@@ -189,9 +189,11 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
         for it, k in enumerate(_sample_indices(rng, n, iterations, batch_size), start=1):
             x, y = X[k], Y[k]
-            mask = dropout_mask(sizes, batch_size, dropout, mask_rng) if dropout else None
-            trace = net._forward(x, mask)
-            grad_W, grad_b = net._backprop(trace, y, mask, weight_decay)  # (22)-(25), with the options
+            # the network with this step's dropout mask on its hidden layers (net itself without dropout)
+            stepper = net._masked(dropout_mask(sizes, batch_size, dropout, mask_rng) if dropout else None)
+            trace = stepper._forward(x)
+            grad_W, grad_b = stepper._backprop(trace, y)  # (22)-(25)
+            grad_W = add_weight_decay(grad_W, weights, weight_decay)  # (25) + lambda W[l]
             for W, b, gW, gb in zip(weights, biases, grad_W, grad_b):
                 W -= eta * gW
                 b -= eta * gb
