@@ -102,6 +102,11 @@ def test_dropout_mask_is_0_or_1_over_1_minus_p_and_seeded():
     np.testing.assert_array_equal(mask[2], again[2])
     assert dropout_mask(sizes, None, 0.5, np.random.default_rng(1))[3].shape == (30,)
     np.testing.assert_array_equal(dropout_mask(sizes, 3, 0.0, np.random.default_rng(1))[2], np.ones((3, 50)))
+    np.testing.assert_array_equal(dropout_mask(sizes, 400, 0.25, 0)[3], mask[3])  # a seed for the generator
+    with pytest.raises(ValueError, match=r"dropout must be a probability 0 <= p < 1 \(0 for none\), got 1"):
+        dropout_mask(sizes, 3, 1, 0)
+    with pytest.raises(ValueError, match=r"n_samples must be an integer >= 1, got 0"):
+        dropout_mask(sizes, 0, 0.5, 0)
 
 
 def test_masked_forward_multiplies_the_hidden_activations_only():

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import validation
 from .activations import Activation
 from .layers import ByLayer
 
@@ -100,8 +101,8 @@ def dropout_mask(sizes, n_samples, p: float, rng) -> ByLayer:
         Samples in the batch; ``None`` for the masks of a single sample.
     p : float
         The probability of dropping a unit, ``0 <= p < 1``.
-    rng : numpy.random.Generator
-        The source of randomness, e.g. ``numpy.random.default_rng(seed)``.
+    rng : numpy.random.Generator or int
+        The source of randomness, ``numpy.random.default_rng(seed)`` or the seed itself.
 
     Returns
     -------
@@ -109,6 +110,8 @@ def dropout_mask(sizes, n_samples, p: float, rng) -> ByLayer:
         ``mask[l]`` has shape ``(n_samples, n_l)`` (or ``(n_l,)``) and entries 0 (dropped, with
         probability ``p``) or ``1 / (1 - p)`` (kept).
     """
-    shape = () if n_samples is None else (n_samples,)
+    p = validation.as_dropout(p)
+    shape = () if n_samples is None else (validation.as_count(n_samples, "n_samples"),)
+    rng = np.random.default_rng(rng)  # a Generator is used as it is
     keep = 1.0 - p
     return ByLayer([(rng.random(shape + (n,)) < keep) / keep for n in sizes[1:-1]], first=2, name="mask")
