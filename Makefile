@@ -1,6 +1,7 @@
 # Backprop Lab. Two commands do everything on a fresh machine:
 #   make lab    set up .venv and open the notebooks in JupyterLab (localhost, with a token)
-#   make test   set up .venv and run every test (unit, property, notebooks, browser)
+#   make test   set up .venv and run every test (unit, property, notebooks, browser, and the
+#               notebooks against a non-editable install: make install-check)
 # Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce,
 #         make student (the notebooks without their worked solutions, in student/).
 
