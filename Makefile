@@ -1,6 +1,7 @@
 # Backprop Lab. Two commands do everything on a fresh machine:
 #   make lab    set up .venv and open the notebooks in JupyterLab (localhost, with a token)
-#   make test   set up .venv and run every test (unit, property, notebooks, browser)
+#   make test   set up .venv and run every test (unit, property, notebooks, browser, and the
+#               notebooks against a non-editable install: make install-check)
 # Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce,
 #         make student (the notebooks without their worked solutions, in student/),
 #         make site (the course website, in build/site/html; LAUNCH=... sets its launch links).
@@ -13,7 +14,7 @@ BROWSER_STAMP := $(VENV)/.browser-installed
 SITE_STAMP := $(VENV)/.site-installed
 PORT   ?= 8888
 
-.PHONY: setup lab test unit nbval notebooks bench app reproduce student browser site-deps site clean
+.PHONY: setup lab test unit nbval install-check notebooks bench app reproduce student browser site-deps site clean
 
 # The venv is rebuilt when it is missing or broken, and reinstalled when the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -46,12 +47,37 @@ site-deps: $(SITE_STAMP)
 
 test: setup browser site-deps
 	$(BIN)/python -m pytest
+	$(MAKE) install-check
 
 unit: setup
 	$(BIN)/python -m pytest tests
 
 nbval: setup
 	$(BIN)/python -m pytest notebooks
+
+# The library installed for real (pip install ., not editable) and the notebooks copied away
+# from the repository, as on a hub or a student's laptop: a fresh venv in build/install-check
+# gets the package, built from a clean copy of the sources (no build/ or *.egg-info left over
+# from earlier builds), and the notebook runner at the versions of requirements.txt; copies
+# of the notebooks, with no data/ or figures/ next to them, then run under strict nbval in
+# that venv's kernel.  INSTALL_NOTEBOOKS picks other notebooks.
+INSTALL_VENV      := build/install-check
+INSTALL_NOTEBOOKS ?= notebooks/[0-9]*.ipynb tests/notebooks/installed_library.ipynb
+install-check: setup
+	rm -rf $(INSTALL_VENV)
+	$(PYTHON) -m venv $(INSTALL_VENV)
+	mkdir -p $(INSTALL_VENV)/src
+	tar -c --exclude=__pycache__ --exclude='*.egg-info' pyproject.toml README.md lib data | tar -x -C $(INSTALL_VENV)/src
+	$(INSTALL_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(INSTALL_VENV)/bin/python -m pip install --quiet ./$(INSTALL_VENV)/src \
+	    $$(grep -E '^(ipykernel|nbval|pytest)\b' requirements.txt)
+	mkdir -p $(INSTALL_VENV)/notebooks
+	cp $(INSTALL_NOTEBOOKS) notebooks/sanitize.cfg $(INSTALL_VENV)/notebooks/
+	printf '[pytest]\naddopts = --nbval --nbval-current-env --nbval-sanitize-with sanitize.cfg --nbval-cell-timeout=120 -p no:cacheprovider\nfilterwarnings = error::RuntimeWarning\n' \
+	    > $(INSTALL_VENV)/notebooks/pytest.ini
+	cd $(INSTALL_VENV)/notebooks && ../bin/python -c "import backproplab, sys; \
+	    sys.exit(None if '/site-packages/' in backproplab.__file__ else 'not a non-editable install: ' + backproplab.__file__)"
+	cd $(INSTALL_VENV)/notebooks && ../bin/python -m pytest
 
 # Re-execute every notebook in a fresh kernel and store its outputs (nbclient: what
 # JupyterLab's "Restart and run all" does), then check them with strict nbval.
@@ -67,7 +93,8 @@ bench: setup
 app: setup
 	$(BIN)/python scripts/serve_app.py
 
-# Higham & Higham's full run (10^6 SGD iterations); writes the figures in figures/.
+# Higham & Higham's full run (10^6 SGD iterations); writes the figures in figures/ and
+# the run's numbers in data/higham_full_run.json (read by backproplab.data.load_full_run).
 reproduce: setup
 	$(BIN)/python scripts/reproduce_higham.py
 

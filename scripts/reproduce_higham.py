@@ -7,9 +7,10 @@ time budget.  Writes (``make reproduce``, about a minute):
 
 * ``figures/higham_cost.png``: the cost against the iteration, log scales;
 * ``figures/higham_boundary.png``: the trained network's decision regions with the data;
-* ``figures/higham_full_run.json``: the settings, the recorded cost and the final weights
+* ``data/higham_full_run.json``: the settings, the recorded cost and the final weights
   and biases, so that notebook 05 can print and check numbers of this run without
-  repeating it.
+  repeating it.  ``data/`` is installed with the library, so
+  ``backproplab.data.load_full_run()`` reads the file wherever a notebook is copied.
 """
 import json
 import sys
@@ -19,10 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from backproplab import Network, load_dataset
+from backproplab.data import FULL_RUN
 from backproplab.plots import COLORS, new_figure, plot_decision_boundary, use_style
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = ROOT / "figures"
+DATA = ROOT / "data"  # the library's data files (installed as backproplab.datafiles)
 SETTINGS = dict(sizes=[2, 2, 3, 2], activation="sigmoid", cost="quadratic", init_seed=5, learning_rate=0.05,
                 iterations=1_000_000, batch_size=1, sample_seed=5, record_every=1000)
 PLATEAU_LEVEL = 0.2  # the plateau ends when the cost first falls below this
@@ -81,9 +84,9 @@ def main():
     record = dict(settings=SETTINGS, iterations=history.iterations.tolist(), cost=history.cost.tolist(),
                   weights=[W.tolist() for W in net.weights], biases=[b.tolist() for b in net.biases],
                   final_cost=history.final_cost, accuracy=net.accuracy(X, Y))
-    (FIGURES / "higham_full_run.json").write_text(json.dumps(record, indent=1) + "\n")
+    (DATA / FULL_RUN).write_text(json.dumps(record, indent=1) + "\n")
     print(f"final cost {history.final_cost:.2e}, accuracy {net.accuracy(X, Y):.0%}")
-    print(f"wrote {', '.join(p.name for p in sorted(FIGURES.glob('higham_*')))} in {FIGURES}")
+    print(f"wrote {', '.join(p.name for p in sorted(FIGURES.glob('higham_*')))} in {FIGURES} and {FULL_RUN} in {DATA}")
     return 0
 
 

@@ -143,7 +143,7 @@ def test_bad_parameters(weights, biases, message):
 
 
 def test_load_dataset_unknown_name_lists_the_choices():
-    with pytest.raises(ValueError, match=r"unknown data set 'iris': load_dataset knows 'higham'; "
+    with pytest.raises(ValueError, match=r"unknown data set 'iris': load_dataset knows 'higham', 'digits'; "
                                          r"make_dataset draws 'xor', 'circles', 'moons', 'spirals'"):
         load_dataset("iris")
     with pytest.raises(ValueError, match=r"unknown data set 'higham': make_dataset draws 'xor'"):

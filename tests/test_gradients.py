@@ -153,7 +153,7 @@ def test_hand_computed_gradient_of_a_2_2_1_sigmoid_network():
 
 
 def test_hand_computed_gradient_of_a_2_2_1_tanh_network_with_linear_output():
-    # tanh(0) = 0 and tanh'(0) = 1; a linear output gives delta[L] = a - y (seed 000).
+    # tanh(0) = 0 and tanh'(0) = 1; a linear output gives delta[L] = a - y (Steinitz 2013).
     net = Network.from_parameters([[[1.0, -1.0], [0.0, 0.0]], [[2.0, 3.0]]], [[0.0, 0.5], [1.0]],
                                   activation="tanh", output_activation="linear")
     x, y = np.array([2.0, 2.0]), np.array([0.0])
@@ -179,3 +179,22 @@ def test_sigmoid_output_with_cross_entropy_gives_delta_a_minus_y():
     # with the quadratic cost the sigma'(z) factor stays: smaller wherever the unit saturates
     quad = output_delta(z, a, y, "sigmoid", "quadratic")
     assert np.all(np.abs(quad) <= np.abs(a - y) / 4 + 1e-15)
+
+
+def test_forward_passes_counted_by_wrapping_net_forward_as_notebook_00_does():
+    # Central differences take two forward passes per parameter, backpropagation one
+    # (with a backward pass); notebook 00 counts them by wrapping net._forward(X) in a spy.
+    net, X, Y = make_case([2, 2, 3, 2], "sigmoid", "quadratic", 10, seed=0)
+    calls = []
+    original = net._forward
+    net._forward = lambda X: calls.append(1) or original(X)
+    try:
+        for weight_decay in (0.0, 0.1):
+            calls.clear()
+            numerical_gradients(net, X, Y, weight_decay=weight_decay)
+            assert len(calls) == 2 * 23
+            calls.clear()
+            net.gradients(X, Y, weight_decay=weight_decay)
+            assert len(calls) == 1
+    finally:
+        del net._forward

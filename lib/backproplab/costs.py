@@ -5,7 +5,7 @@ The network's output is ``a = a[L]`` and the target is ``y``; both have shape
 one sample and the value is returned per sample.
 
 * quadratic, equation (18): ``C = 1/2 ||a - y||^2``, so ``dC/da = a - y``;
-* cross_entropy (binary, summed over the output units, seed 002):
+* cross_entropy (binary, summed over the output units, as in González 2018):
   ``C = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)]``, so
   ``dC/da_j = (a_j - y_j) / (a_j (1 - a_j))``.
 

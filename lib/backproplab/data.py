@@ -1,29 +1,42 @@
-"""Small two-class data sets in the unit square.
+"""The data sets: Higham & Higham's ten points, handwritten digits, and generated 2-D sets.
 
-* ``load_dataset("higham")`` reads ``data/higham.csv``: the ten points of Higham &
-  Higham (2019), section 3, with columns ``x1, x2, label``.
+* ``load_dataset("higham")`` reads ``higham.csv``: the ten points of Higham & Higham (2019),
+  section 3, with columns ``x1, x2, label``;
+* ``load_dataset("digits")`` reads ``digits.csv.gz``: 1,797 handwritten digits, 8 x 8 pixels
+  (UCI's "Optical Recognition of Handwritten Digits", as scikit-learn ships it);
 * ``make_dataset(name, n, noise, seed)`` draws ``n`` points of ``xor``, ``circles``,
-  ``moons`` or ``spirals`` from ``numpy.random.default_rng(seed)``.
+  ``moons`` or ``spirals`` from ``numpy.random.default_rng(seed)``;
+* :func:`train_validation_test_split` splits a data set at random, seeded;
+* :func:`load_full_run` reads what ``make reproduce`` stored of Higham & Higham's full run.
 
-Every data set is returned as ``X`` of shape ``(n_samples, 2)`` and one-hot targets ``Y``
-of shape ``(n_samples, 2)``: label 0 is ``[1, 0]`` and label 1 is ``[0, 1]``, as in the
-paper's ``y = [ones(1,5) zeros(1,5); zeros(1,5) ones(1,5)]``.
+Targets are one-hot rows: label 0 of the two-class sets is ``[1, 0]`` and label 1 is
+``[0, 1]``, as in the paper's ``y = [ones(1,5) zeros(1,5); zeros(1,5) ones(1,5)]``; digit
+``d`` is row ``d`` of the 10 x 10 identity.
+
+The files live in the repository's ``data/`` folder, which is installed inside the library
+as the package ``backproplab.datafiles`` (``pyproject.toml``); they are read with
+``importlib.resources``, so they are found after ``pip install .`` too.  ``data/README.md``
+gives each file's provenance and licence.
 """
 from __future__ import annotations
 
 import csv
+import gzip
+import json
+from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
-# data/ at the top of the repository (lib/backproplab/data.py -> ../../data)
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
-FILES = {"higham": "higham.csv"}
+DATA_PACKAGE = "backproplab.datafiles"  # the repository's data/ folder, installed in the package
+FILES = {"higham": "higham.csv", "digits": "digits.csv.gz"}
+FULL_RUN = "higham_full_run.json"
 GENERATORS = ("xor", "circles", "moons", "spirals")
+DIGIT_PIXELS, DIGIT_MAX = 64, 16  # 8 x 8 images, each pixel a count 0..16 of "on" dots
 
 
 def one_hot(labels, n_classes=2) -> np.ndarray:
-    """Integer labels of shape (n,) as one-hot rows of shape (n, n_classes)."""
+    """Integer labels 0..n_classes-1 of shape (n,) as one-hot rows of shape (n, n_classes)."""
     labels = np.asarray(labels, dtype=int)
     return np.eye(n_classes)[labels]
 
@@ -65,27 +78,95 @@ def read_csv(path) -> tuple:
     return np.array(rows), np.array(labels)
 
 
-def load_dataset(name="higham", data_dir=None):
-    """Load a data set stored in ``data/``.
-
-    Parameters
-    ----------
-    name : {"higham"}
-    data_dir : path, optional
-        Folder holding the files; defaults to the repository's ``data/``.
+def read_digits(path) -> tuple:
+    """Read the digits file: 1,797 gzip-compressed CSV lines of 64 pixels and a label.
 
     Returns
     -------
-    X : ndarray of shape (n_samples, 2)
-    Y : ndarray of shape (n_samples, 2), one-hot
+    pixels : ndarray of int, shape (n, 64)
+        Row-major 8 x 8 images, each pixel an integer 0..16.
+    labels : ndarray of int, shape (n,)
+        The digit, 0..9.
+
+    Raises
+    ------
+    ValueError
+        Naming the file (and the line) when it is missing or a line is not 64 pixels in
+        0..16 and a digit 0..9.
     """
-    if name not in FILES:
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"data file {path} is missing")
+    rows = []
+    with gzip.open(path, "rt", newline="") as f:
+        for line_no, row in enumerate(csv.reader(f), start=1):
+            try:
+                values = [int(cell) for cell in row]
+            except ValueError:
+                values = []
+            if len(values) != DIGIT_PIXELS + 1 or min(values) < 0 or max(values[:-1]) > DIGIT_MAX \
+                    or values[-1] > 9:
+                raise ValueError(f"{path}, line {line_no}: expected {DIGIT_PIXELS} pixels 0..{DIGIT_MAX} and a "
+                                 f"digit 0..9, got {','.join(row)[:80]!r}")
+            rows.append(values)
+    if not rows:
+        raise ValueError(f"{path} holds no data lines")
+    rows = np.array(rows)
+    return rows[:, :-1], rows[:, -1]
+
+
+def data_file(filename, data_dir=None):
+    """The installed data file ``filename`` (a path-like ``Traversable``), or ``data_dir/filename``."""
+    if data_dir is not None:
+        return Path(data_dir) / filename
+    return resources.files(DATA_PACKAGE) / filename
+
+
+def load_dataset(name="higham", data_dir=None):
+    """Load a stored data set.
+
+    Parameters
+    ----------
+    name : {"higham", "digits"}
+    data_dir : path, optional
+        A folder holding the files; by default the files installed with the library (the
+        repository's ``data/``).
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+        ``"higham"``: shape (10, 2), points of the unit square.  ``"digits"``: shape
+        (1797, 64), each row an 8 x 8 image read row by row, the pixel counts 0..16
+        divided by 16 so that every value lies in [0, 1].
+    Y : ndarray of shape (n_samples, n_classes), one-hot
+        ``"higham"``: (10, 2).  ``"digits"``: (1797, 10), ``Y[i, d] = 1`` for digit ``d``.
+    """
+    if not isinstance(name, str) or name not in FILES:
         choices = ", ".join(repr(k) for k in FILES)
         generated = ", ".join(repr(k) for k in GENERATORS)
         raise ValueError(f"unknown data set {name!r}: load_dataset knows {choices}; "
                          f"make_dataset draws {generated}")
-    X, labels = read_csv(Path(data_dir or DATA_DIR) / FILES[name])
+    with resources.as_file(data_file(FILES[name], data_dir)) as path:
+        if name == "digits":
+            pixels, labels = read_digits(path)
+            return pixels / DIGIT_MAX, one_hot(labels, 10)
+        X, labels = read_csv(path)
     return X, one_hot(labels)
+
+
+def load_full_run() -> dict:
+    """Higham & Higham's full run, as ``make reproduce`` (``scripts/reproduce_higham.py``) stored it.
+
+    Returns
+    -------
+    dict
+        ``settings`` (dict: sizes, activation, cost, init_seed, learning_rate, iterations,
+        batch_size, sample_seed, record_every), ``iterations`` and ``cost`` (lists of the
+        same length: the recorded full-data cost (9)), ``weights`` and ``biases`` (nested
+        lists, ``W^[2], ..., W^[L]`` and ``b^[2], ..., b^[L]`` in layer order, ready for
+        ``Network.from_parameters``), ``final_cost`` and ``accuracy`` (floats).
+    """
+    return json.loads(data_file(FULL_RUN).read_text())
 
 
 def make_dataset(name, n=100, noise=0.1, seed=0):

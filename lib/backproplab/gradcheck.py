@@ -8,20 +8,34 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import validation
 from .layers import ByLayer
 
 
-def numerical_gradients(net, X, Y, eps=1e-6):
-    """Central-difference estimates of ``d net.cost(X, Y)`` for every weight and bias.
+def numerical_gradients(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None):
+    """Central-difference estimates of ``d net.cost(X, Y, weight_decay, mask)`` for every weight and bias.
 
     Each parameter is nudged by ``+eps`` and ``-eps`` in turn and restored exactly
     afterwards, so the network is unchanged when this returns (even on error).
+
+    Parameters
+    ----------
+    net : Network
+    X, Y : array_like, as for ``net.cost``
+    eps : float
+        The step of the central difference.
+    weight_decay : float
+        ``lambda >= 0``: differentiate the cost with the weight-decay term.
+    mask : sequence of array_like, optional
+        A fixed dropout mask of the hidden layers: differentiate the masked network's cost.
 
     Returns
     -------
     grad_W, grad_b : ByLayer of ndarray, layers 2..L, shapes as ``net.weights`` and ``net.biases``
     """
+    weight_decay = validation.as_weight_decay(weight_decay)
     X, Y = net._check(X, Y)
+    masked = net._masked(net._check_mask(mask, X))  # shares net's parameter arrays
 
     def estimate(P):
         G = np.zeros_like(P)
@@ -29,9 +43,9 @@ def numerical_gradients(net, X, Y, eps=1e-6):
             old = P[idx]
             try:
                 P[idx] = old + eps
-                up = net._cost(X, Y)
+                up = masked._cost(X, Y, weight_decay)
                 P[idx] = old - eps
-                down = net._cost(X, Y)
+                down = masked._cost(X, Y, weight_decay)
             finally:
                 P[idx] = old
             G[idx] = (up - down) / (2 * eps)
@@ -54,13 +68,14 @@ def relative_error(a, b) -> float:
     return float(np.max(np.abs(a - b)) / scale)
 
 
-def gradient_check(net, X, Y, eps=1e-6) -> float:
+def gradient_check(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None) -> float:
     """The largest relative error between ``net.gradients`` and central differences.
 
     Backpropagation is right when this is tiny (below about 1e-7 with ``eps=1e-6``).
+    ``weight_decay`` and ``mask`` are passed to both, as in :func:`numerical_gradients`.
     """
-    grad_W, grad_b = net.gradients(X, Y)
-    num_W, num_b = numerical_gradients(net, X, Y, eps)
+    grad_W, grad_b = net.gradients(X, Y, weight_decay, mask)
+    num_W, num_b = numerical_gradients(net, X, Y, eps, weight_decay, mask)
     return relative_error([*grad_W, *grad_b], [*num_W, *num_b])
 
 

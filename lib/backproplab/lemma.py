@@ -1,4 +1,4 @@
-"""The four equations of backpropagation: Lemma 1 of Higham & Higham (seed 004).
+"""The four equations of backpropagation: Lemma 1 of Higham & Higham (2019).
 
 Each function is one equation and works on one sample or on a batch.
 

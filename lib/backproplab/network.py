@@ -10,9 +10,16 @@ Shapes follow the math (unlike scikit-learn, which stores weights transposed):
 ``weights[l]`` is ``(n_l, n_{l-1})`` and ``biases[l]`` is ``(n_l,)``, where ``n_l`` is
 ``sizes[l-1]`` (``sizes`` is a plain Python sequence, input width first).
 A batch of inputs is ``(n_samples, n_features)``, one sample per row.
+
+``cost`` and ``gradients`` take the two regularisations of :mod:`~backproplab.regularisation`:
+``weight_decay`` (lambda of L2 weight decay, which adds ``lambda W[l]`` to (25)) and ``mask``
+(a fixed dropout mask of the hidden layers: the network whose hidden activations are
+``d[l] o sigma``, so that (20) and (23) pick up ``d[l]``).  Both default to none, and
+``predict`` and ``accuracy`` never drop a unit.
 """
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +29,7 @@ from .activations import get_activation
 from .costs import get_cost
 from .layers import ByLayer
 from .lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
+from .regularisation import add_weight_decay, l2_penalty, masked_activation
 
 
 @dataclass
@@ -139,18 +147,23 @@ class Network:
                                        self.cost_function)
 
     # ----- forward pass ------------------------------------------------------------
-    def forward(self, X) -> Trace:
+    def forward(self, X, mask=None) -> Trace:
         """The forward pass (7), (19), (20): every ``z[l]`` and ``a[l]``.
 
         Parameters
         ----------
         X : array_like of shape (n_features,) or (n_samples, n_features)
+        mask : sequence of array_like, optional
+            A fixed dropout mask, one array per hidden layer ``2, ..., L-1`` (as
+            :func:`~backproplab.regularisation.dropout_mask` draws it), each of shape
+            ``(n_l,)`` or ``(n_samples, n_l)``: then ``a[l] = mask[l] o sigma(z[l])``.
 
         Returns
         -------
         Trace
         """
-        return self._forward(validation.as_data(X, "X", self.sizes[0]))
+        X = validation.as_data(X, "X", self.sizes[0])
+        return self._masked(self._check_mask(mask, X))._forward(X)
 
     def _forward(self, X) -> Trace:
         z, a = [], [X]  # a[1] = x (7)
@@ -163,13 +176,30 @@ class Network:
         """The output activations ``a[L]``: shape ``(n_L,)`` or ``(n_samples, n_L)``."""
         return self.forward(X).a[-1]
 
-    def cost(self, X, Y) -> float:
-        """The cost (9): the mean over the samples of the per-sample cost."""
-        X, Y = self._check(X, Y)
-        return self._cost(X, Y)
+    def cost(self, X, Y, weight_decay=0.0, mask=None) -> float:
+        """The cost (9): the mean over the samples of the per-sample cost, plus weight decay.
 
-    def _cost(self, X, Y) -> float:
-        return float(np.mean(self.cost_function.value(self._forward(X).a[-1], Y)))
+        Parameters
+        ----------
+        X : array_like of shape (n_features,) or (n_samples, n_features)
+        Y : array_like of shape (n_outputs,) or (n_samples, n_outputs)
+        weight_decay : float
+            ``lambda >= 0``: adds ``(lambda / 2) sum_l ||W[l]||_F^2`` (biases not decayed).
+        mask : sequence of array_like, optional
+            A fixed dropout mask of the hidden layers (see :meth:`forward`): the cost of
+            the masked network.
+
+        Returns
+        -------
+        float
+        """
+        weight_decay = validation.as_weight_decay(weight_decay)
+        X, Y = self._check(X, Y)
+        return self._masked(self._check_mask(mask, X))._cost(X, Y, weight_decay)
+
+    def _cost(self, X, Y, weight_decay=0.0) -> float:
+        data_cost = float(np.mean(self.cost_function.value(self._forward(X).a[-1], Y)))  # (9)
+        return data_cost + l2_penalty(self.weights, weight_decay)
 
     def accuracy(self, X, Y) -> float:
         """Fraction of samples whose largest output is at the position of the largest target."""
@@ -180,19 +210,30 @@ class Network:
         return float(np.mean(np.argmax(out, axis=-1) == np.argmax(Y, axis=-1)))
 
     # ----- backward pass -----------------------------------------------------------
-    def gradients(self, X, Y):
-        """The gradient of ``cost(X, Y)`` by backpropagation, equations (22) to (25).
+    def gradients(self, X, Y, weight_decay=0.0, mask=None):
+        """The gradient of ``cost(X, Y, weight_decay, mask)`` by backpropagation, (22) to (25).
+
+        With ``weight_decay = lambda``, (25) gains ``+ lambda W[l]`` and (24) is unchanged;
+        with a dropout ``mask``, (23) picks up ``mask[l]`` (see :mod:`~backproplab.regularisation`).
 
         Returns
         -------
         grad_W : ByLayer of ndarray, layers 2..L, shapes as ``weights``
         grad_b : ByLayer of ndarray, layers 2..L, shapes as ``biases``
         """
+        weight_decay = validation.as_weight_decay(weight_decay)
         X, Y = self._check(X, Y)
-        return self._backprop(self._forward(X), Y)
+        net = self._masked(self._check_mask(mask, X))
+        grad_W, grad_b = net._backprop(net._forward(X), Y)  # (22)-(25)
+        return add_weight_decay(grad_W, self.weights, weight_decay), grad_b  # (25) + lambda W[l]
 
-    def deltas(self, X, Y) -> list:
+    def deltas(self, X, Y, mask=None) -> list:
         """Every ``delta[l] = dC/dz[l]`` (21), by (22) at the output and (23) backwards.
+
+        Parameters
+        ----------
+        mask : sequence of array_like, optional
+            A fixed dropout mask of the hidden layers (see :meth:`forward`).
 
         Returns
         -------
@@ -200,14 +241,16 @@ class Network:
             ``deltas[l]`` is ``delta^[l]``, the shape of ``trace.z[l]``.
         """
         X, Y = self._check(X, Y)
-        return self._deltas(self._forward(X), Y)
+        net = self._masked(self._check_mask(mask, X))
+        return net._deltas(net._forward(X), Y)
 
     def _deltas(self, trace, Y):
         z, a, W, L = trace.z, trace.a, self.weights, self.L
+        sigma = ByLayer(self._sigmas, first=2, name="sigma")  # each layer's activation
         deltas = ByLayer([None] * (L - 1), first=2, name="delta")
-        deltas[L] = output_delta(z[L], a[L], Y, self.output_activation, self.cost_function)  # (22)
+        deltas[L] = output_delta(z[L], a[L], Y, sigma[L], self.cost_function)  # (22)
         for l in range(L - 1, 1, -1):  # l = L-1, ..., 2: the backward pass
-            deltas[l] = hidden_delta(z[l], W[l + 1], deltas[l + 1], self.activation)  # (23)
+            deltas[l] = hidden_delta(z[l], W[l + 1], deltas[l + 1], sigma[l])  # (23)
         return deltas
 
     def _backprop(self, trace, Y):
@@ -233,13 +276,32 @@ class Network:
         return cost
 
     def train(self, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0, record_every=100,
-              callback=None):
+              callback=None, weight_decay=0.0, dropout=0.0, validation=None, patience=None):
         """Stochastic gradient descent; see :func:`backproplab.training.train`."""
         from .training import train
         return train(self, X, Y, learning_rate=learning_rate, iterations=iterations, batch_size=batch_size,
-                     seed=seed, record_every=record_every, callback=callback)
+                     seed=seed, record_every=record_every, callback=callback, weight_decay=weight_decay,
+                     dropout=dropout, validation=validation, patience=patience)
 
-    def _check(self, X, Y):
-        X, Y = validation.as_pair(X, Y, self.sizes[0], self.sizes[-1])
+    def _check(self, X, Y, names=("X", "Y")):
+        X, Y = validation.as_pair(X, Y, self.sizes[0], self.sizes[-1], names)
         validation.check_labels_for_cost(Y, self.cost_function.name)
         return X, Y
+
+    def _check_mask(self, mask, X):
+        """``None``, or the mask checked: a list of float arrays for the hidden layers 2..L-1."""
+        return None if mask is None else validation.as_mask(mask, self.sizes, X.shape)
+
+    def _masked(self, mask) -> "Network":
+        """This network with the dropout ``mask`` on its hidden layers (itself when ``mask`` is None).
+
+        The masked network shares this one's weight and bias arrays (they are not copied);
+        its hidden activations are ``d[l] o sigma`` (:func:`~backproplab.regularisation.masked_activation`),
+        so its forward pass gives ``a[l] = d[l] o sigma(z[l])`` and its (23)
+        ``delta[l] = d[l] o sigma'(z[l]) o (W[l+1]^T delta[l+1])``.
+        """
+        if mask is None:
+            return self
+        net = copy.copy(self)
+        net._sigmas = [*(masked_activation(s, d) for s, d in zip(self._sigmas, mask)), self.output_activation]
+        return net
