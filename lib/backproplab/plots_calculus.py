@@ -1,0 +1,67 @@
+"""Figures of derivatives and deltas (notebooks 00 to 02), so that no notebook cell is styling.
+
+Each function draws onto the ``ax`` it is given, in the style of :mod:`.plots`, from
+numbers the notebook computed, and returns the ``ax``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .plots import COLORS
+
+
+def plot_slope_check(ax, x, f, f_prime, xs, slopes, f_label, prime_label, title):
+    """A function, the derivative a rule gave, and measured slopes as dots on top.
+
+    Parameters
+    ----------
+    x : ndarray, a fine grid; f, f_prime : callables drawn on it
+    xs, slopes : ndarray, where the slopes were measured and their values
+    f_label, prime_label : str, legend entries (LaTeX allowed)
+    """
+    ax.plot(x, f(x), label=f_label)
+    ax.plot(x, f_prime(x), "--", label=prime_label)
+    ax.plot(xs, slopes, "o", color=COLORS["vermillion"], label=r"central differences, $\varepsilon = 10^{-6}$")
+    ax.axhline(0, color="gray", lw=0.8)
+    ax.set_xlabel("$x$")
+    ax.set_ylabel("value")
+    ax.set_title(title)
+    ax.legend(loc="lower left")
+    return ax
+
+
+def plot_difference_errors(ax, epsilons, forward_error, central_error, u, f_value, title):
+    """The error of forward and central differences against the step, on log-log axes.
+
+    Shades where rounding dominates (left of sqrt(u) for both, up to u^(1/3) for the
+    central difference) and draws reference lines of slope 1 and 2 (truncation) and the
+    rounding model ``u |f| / eps`` (slope -1).
+
+    Parameters
+    ----------
+    epsilons : ndarray, increasing; forward_error, central_error : ndarray, the same length
+    u : float, the unit roundoff; f_value : float, ``|f(x)|`` for the rounding model
+    """
+    lo = epsilons[0]
+    ax.axvspan(lo, np.sqrt(u), color="0.85", zorder=0)
+    ax.axvspan(np.sqrt(u), u ** (1 / 3), color="0.94", zorder=0)
+    ax.text(2 * lo, 2 * lo, "rounding error\ndominates", fontsize=13, color="0.25")
+    ax.text(np.sqrt(u) * 1.3, 2 * lo, "rounding\n(central)", fontsize=11, color="0.35")
+    ax.text(3e-3, 2 * lo, "truncation error\ndominates", fontsize=13, color="0.25", ha="center")
+    ax.loglog(epsilons, forward_error, "o-", ms=4, label="forward difference")
+    ax.loglog(epsilons, central_error, "s-", ms=4, label="central difference")
+    top = epsilons[-1]
+    e1, e2, er = np.logspace(-7, np.log10(top)), np.logspace(-4.5, np.log10(top)), np.logspace(np.log10(lo), -7)
+    # reference lines of slope 1 and 2, a factor 30 below the measured errors
+    ax.loglog(e1, forward_error[-1] * (e1 / top) / 30, "k--", lw=1.2)
+    ax.loglog(e2, central_error[-1] * (e2 / top) ** 2 / 30, "k--", lw=1.2)
+    ax.loglog(er, u * abs(f_value) / er, "k:", lw=1.5)
+    ax.text(1e-5, 3e-8, "slope 1", fontsize=13, rotation=20)
+    ax.text(2e-3, 3e-10, "slope 2", fontsize=13, rotation=38)
+    ax.text(1e-12, 8e-4, r"slope $-1$: $u\,|f(x)|/\varepsilon$", fontsize=13, rotation=-20)
+    ax.set_ylim(lo, 1)
+    ax.set_xlabel(r"step $\varepsilon$")
+    ax.set_ylabel(r"error $|$estimate $- f'(x)|$")
+    ax.set_title(title)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 0.12))
+    return ax
