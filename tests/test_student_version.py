@@ -57,7 +57,7 @@ def student_run(path):
 
 
 # ----- what a solution gives away: its lines and its values ----------------------------
-TRIVIAL_LINE = re.compile(r"(return \w+|else:|pass|return|\w+ = \w+|\)|\]|\}|\$+|\*\*\w+\.?\*\*)")
+TRIVIAL_LINE = re.compile(r"(return \w+(, \w+)*|else:|pass|return|\w+ = \w+|\)|\]|\}|\$+|\*\*\w+\.?\*\*)")
 
 
 def _normal(line: str, code: bool) -> str:

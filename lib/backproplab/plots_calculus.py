@@ -65,3 +65,43 @@ def plot_difference_errors(ax, epsilons, forward_error, central_error, u, f_valu
     ax.set_title(title)
     ax.legend(loc="lower center", bbox_to_anchor=(0.5, 0.12))
     return ax
+
+
+def plot_output_deltas(ax, z, error, deltas, z_saturated, title):
+    """The output sensitivity against the weighted input, for several costs, with the error.
+
+    Parameters
+    ----------
+    z : ndarray; error : ndarray, ``a - y`` on the same grid
+    deltas : dict {legend label: ndarray}, drawn in order (solid, then dotted)
+    z_saturated : float, where ``sigma'`` falls below 10 % of its peak (shaded beyond)
+    """
+    ax.axvspan(z_saturated, z[-1], color="0.88", label=r"saturated: $\sigma'$ < 10% of its peak")
+    ax.plot(z, error, "--", color="0.45", label="error $a - y$")
+    for (label, delta), (style, color, width) in zip(deltas.items(), (("-", COLORS["vermillion"], 2.5),
+                                                                     (":", COLORS["blue"], 3.5))):
+        ax.plot(z, delta, style, color=color, lw=width, label=label)
+    ax.set_xlabel("output weighted input $z$")
+    ax.set_ylabel(r"$\delta = \partial C / \partial z$")
+    ax.set_title(title)
+    ax.legend(loc="center right", fontsize=11)
+    return ax
+
+
+def plot_outputs_during_training(ax, steps, outputs, target, title):
+    """The output of a neuron step by step, one line per cost, and the target.
+
+    Parameters
+    ----------
+    steps : ndarray; outputs : dict {cost name: ndarray of outputs, one per step}
+    target : float
+    """
+    for (cost, out), (style, color, width) in zip(outputs.items(), (("-", COLORS["vermillion"], 2.5),
+                                                                   (":", COLORS["blue"], 3.5))):
+        ax.plot(steps, out, style, color=color, lw=width, label=cost.replace("_", "-"))
+    ax.axhline(target, color=COLORS["green"], ls="--", lw=1.5, label=f"target y = {target:g}")
+    ax.set_xlabel("gradient-descent step")
+    ax.set_ylabel("output $a$")
+    ax.set_title(title)
+    ax.legend(loc="center right", fontsize=11)
+    return ax
