@@ -105,3 +105,41 @@ def plot_outputs_during_training(ax, steps, outputs, target, title):
     ax.set_title(title)
     ax.legend(loc="center right", fontsize=11)
     return ax
+
+
+def plot_derivative_bounds(ax, z, title):
+    """sigma'(z) for the sigmoid and tanh on the grid ``z``, with their maxima 1/4 and 1."""
+    from .activations import ACTIVATIONS
+    for name, color, peak in (("sigmoid", COLORS["blue"], 0.25), ("tanh", COLORS["orange"], 1.0)):
+        ax.plot(z, ACTIVATIONS[name].prime(z), color=color, label=f"{name}'(z)")
+        ax.axhline(peak, color=color, ls=":", lw=1.5)
+        ax.text(z[-1], peak + (0.02 if peak < 1 else -0.07), "1/4" if peak < 1 else "1", ha="right", color=color)
+    ax.set_xlabel("weighted input $z$")
+    ax.set_ylabel(r"$\sigma'(z)$")
+    ax.set_title(title)
+    ax.legend(loc="center left")
+    return ax
+
+
+ACTIVATION_STYLE = {"sigmoid": (COLORS["blue"], "o"), "tanh": (COLORS["orange"], "^")}
+
+
+def plot_delta_norms(ax, norms, growth, title):
+    """The mean size of delta[l] layer by layer, on a log axis, one line per activation.
+
+    Parameters
+    ----------
+    norms : dict {activation: ndarray of ||delta[l]|| for l = 2, ..., L}
+    growth : dict {activation: the average factor per layer going back}
+    """
+    for act, values in norms.items():
+        color, marker = ACTIVATION_STYLE.get(act, (None, "o"))
+        ax.semilogy(np.arange(2, len(values) + 2), values, marker=marker, color=color,
+                    label=f"{act}: ×{growth[act]:.2f} per layer going back")
+    L = len(next(iter(norms.values()))) + 1
+    ax.set_xticks(range(2, L + 1, max(1, (L - 1) // 5)))
+    ax.set_xlabel(f"layer $l$ (output $L = {L}$; backprop runs right to left)")
+    ax.set_ylabel(r"mean $\|\delta^{[l]}\|$ over the data")
+    ax.set_title(title)
+    ax.legend(loc="lower right")
+    return ax
