@@ -330,3 +330,18 @@ def test_source_of_leaves_out_the_docstring():
     assert "Parameters" in source_of(hidden_delta, docstring=True)
     assert ACTIVATIONS  # the activations the checks use exist
     assert Network  # and the network class
+
+
+WEIRD_ANSWERS = [lambda *a: "abc", lambda *a: [1, 2, 3], lambda *a: {"x": 1}, lambda *a: (x for x in range(3)),
+                 lambda *a: np.full(3, np.nan), lambda *a: object(), lambda *a: None, lambda *a: (None, None),
+                 lambda *a: ({2: 1}, {9: 2}), lambda *a: 1j, lambda *a: 1 / 0, lambda *a: np.zeros((300, 300)),
+                 lambda *a: [[1, 2], [3]], lambda *a: ([], [])]
+CHECKERS = [getattr(checks, n) for n in checks.__all__ if n.startswith("check_") and n != "check_numbers"]
+
+
+@pytest.mark.parametrize("checker", CHECKERS, ids=lambda c: c.__name__)
+def test_no_answer_makes_a_check_raise(checker):
+    for answer in WEIRD_ANSWERS:
+        result = checker(answer)
+        assert result.status == "failed", repr(result)  # the student's answer, not the check, is wrong
+        assert "\n" not in result.message and len(result.message) < 600

@@ -440,15 +440,23 @@ def _numbers(name, student, expected, slips, rtol) -> CheckResult:
     return CheckResult(name, "passed", f"{name}: PASSED ({', '.join(names)} right {accuracy})")
 
 
+def _short(value) -> str:
+    """``repr(value)`` on one line, at most 60 characters."""
+    text = " ".join(repr(value).split())
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _number_problem(quantity, value, expected, rtol) -> str | None:
     if isinstance(value, (bool, np.bool_)) or value is None or value is Ellipsis:
-        return f"{quantity} = {value!r} is not a number yet."
+        return f"{quantity} = {_short(value)} is not a number yet."
     if np.iscomplexobj(value):
-        return f"{quantity} = {value!r} is complex; expected a real number."
+        return f"{quantity} = {_short(value)} is complex; expected a real number."
+    if np.ndim(value) != 0:
+        return f"{quantity} = {_short(value)} is not one number."
     try:
         value = float(value)
     except (TypeError, ValueError):
-        return f"{quantity} = {value!r} is not a number."
+        return f"{quantity} = {_short(value)} is not a number."
     if not np.isfinite(value):
         return f"{quantity} = {value!r} is not finite."
     shown = f"{value:,.0f}" if rtol == 0 and value == round(value) else f"{value:.4g}"
