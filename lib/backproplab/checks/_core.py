@@ -492,7 +492,8 @@ class Source:
     def __repr__(self) -> str:
         names = ", ".join(_qualname(f) for f in self.functions)
         if not (isinstance(self.result, CheckResult) and self.result.passed):
-            return f"The library's {names} appears here once your answer passes its check."
+            verb = "appears" if len(self.functions) == 1 else "appear"
+            return f"The library's {names} {verb} here once your answer passes its check."
         return "\n".join(source_of(f, self.docstrings) for f in self.functions).rstrip("\n")
 
 
