@@ -11,7 +11,7 @@ import pytest
 
 from backproplab import Network, checks
 from backproplab.activations import ACTIVATIONS
-from backproplab.checks._core import source_of
+from backproplab.checks import source_of
 from backproplab.lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ._core import CheckResult, check_numbers, run_check, seed_problem
+from ._core import CheckResult, run_check, seed_problem
+from ._numbers import check_numbers
 
 _s = ACTIVATIONS["sigmoid"].sigma
 _t = np.tanh

@@ -10,7 +10,8 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
-from ._core import CheckResult, Mistake, check_numbers, run_check, seed_problem, shapes_of_layers
+from ._core import CheckResult, Mistake, run_check, seed_problem, shapes_of_layers
+from ._numbers import check_numbers
 
 _sigmoid = ACTIVATIONS["sigmoid"]
 

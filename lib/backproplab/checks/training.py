@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..layers import ByLayer
-from ..lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
+from ..lemma import bias_gradient, output_delta, weight_gradient
 from ..network import Network
-from ._core import CheckResult, Mistake, check_numbers, run_check, seed_problem
+from ._core import CheckResult, Mistake, run_check, seed_problem
+from ._numbers import check_numbers
 
 # (sizes, hidden activation, output activation, cost), simplest first
 NETWORKS = [
