@@ -1,14 +1,20 @@
 """Write the student version of the notebooks: the worked solutions taken out.
 
-Every exercise in ``notebooks/`` holds its solution between ``### BEGIN SOLUTION`` and
-``### END SOLUTION``.  In the student version
+Every exercise in ``notebooks/`` holds its solution between a line ``### BEGIN SOLUTION``
+and a line ``### END SOLUTION``, in a cell that holds that exercise's function or answer
+only.  The student version follows nbgrader's conventions (``nbgrader generate_assignment``
+produces the same cells from the same source):
 
-* in a code cell, the lines from one marker to the other become
-  ``raise NotImplementedError("your code here")`` at the same indentation, so the
-  self-check after it prints NOT IMPLEMENTED YET until the student writes the code;
-* in a Markdown cell, the block becomes *Your answer here.*;
+* in a code cell, the lines from one marker to the other become ``# YOUR CODE HERE`` and
+  ``raise NotImplementedError()`` at the marker's indentation, so the self-check after it
+  prints NOT IMPLEMENTED YET until the student writes the code;
+* in a Markdown cell, the block becomes ``YOUR ANSWER HERE``;
 * every output, execution count and stored widget state is cleared: students run the
   notebook themselves, top to bottom.
+
+A paper exercise's numbers are returned by a function ``my_answer()`` whose body is the
+solution, so that the stub raises only when the check calls it and the notebook still runs
+top to bottom.
 
 ``make student`` runs this; it writes ``student/`` (not tracked by git), ready to hand out
 or to put on a JupyterHub.  Usage::
@@ -18,32 +24,60 @@ or to put on a JupyterHub.  Usage::
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
-CODE_STUB = 'raise NotImplementedError("your code here")'
-ANSWER_STUB = "*Your answer here.*"
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # nbgrader's ClearSolutions.code_stub
+ANSWER_STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub
 
 
 def strip_solutions(source: str, cell_type: str) -> str:
-    """``source`` with every solution block replaced by the student's stub."""
-    if cell_type == "code":
-        return BLOCK.sub(lambda m: f"{m.group(1)}{CODE_STUB}{m.group(2)}", source)
-    return BLOCK.sub(lambda m: f"{ANSWER_STUB}{m.group(2)}", source)
+    """``source`` with every solution block replaced by the student's stub.
+
+    Line by line, as nbgrader does: a line whose stripped text is ``### BEGIN SOLUTION``
+    starts a block, one whose stripped text is ``### END SOLUTION`` ends it.
+
+    Raises
+    ------
+    ValueError
+        For a block that is nested or never ended, or an end with no beginning.
+    """
+    stub = (CODE_STUB if cell_type == "code" else ANSWER_STUB).split("\n")
+    kept, inside = [], False
+    for line in source.split("\n"):
+        text = line.strip()
+        if text == BEGIN:
+            if inside:
+                raise ValueError(f"unbalanced solution markers: a nested {BEGIN}")
+            inside = True
+            indent = line[:line.find(BEGIN)]
+            kept.extend(indent + stub_line for stub_line in stub)
+        elif text == END:
+            if not inside:
+                raise ValueError(f"unbalanced solution markers: {END} without {BEGIN}")
+            inside = False
+        elif not inside:
+            kept.append(line)
+    if inside:
+        raise ValueError(f"unbalanced solution markers: {BEGIN} without {END}")
+    return "\n".join(kept)
 
 
 def student_notebook(nb):
     """A copy of the notebook ``nb`` with the solutions out and the outputs cleared."""
     nb = nbformat.from_dict(nb)  # a deep copy
     for cell in nb.cells:
-        cell.source = strip_solutions(cell.source, cell.cell_type)
-        if "### BEGIN SOLUTION" in cell.source or "### END SOLUTION" in cell.source:
-            raise ValueError(f"unbalanced solution markers in cell {cell.get('id', '?')}:\n{cell.source}")
+        try:
+            cell.source = strip_solutions(cell.source, cell.cell_type)
+        except ValueError as exc:
+            raise ValueError(f"{exc} in cell {cell.get('id', '?')}:\n{cell.source}") from None
+        if "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source:
+            raise ValueError(f"unbalanced solution markers in cell {cell.get('id', '?')}: a marker must be "
+                             f"alone on its line:\n{cell.source}")
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
             cell.metadata.pop("execution", None)

@@ -207,3 +207,43 @@ def test_widget_reports_an_impossible_choice_in_the_readout():
     w.point.options = [("a point that is not there", 99)]
     assert w.result is None
     assert "Cannot show this" in w.readout.value and "index from 0 to 9" in w.readout.value
+
+
+def test_dot_positions_spread_each_neurons_samples_side_by_side():
+    from backproplab.widgets.bias import DOT_SPREAD, dot_positions
+    x = dot_positions(3, 10).reshape(3, 10)
+    for j, row in enumerate(x):
+        assert np.all(np.diff(row) > 0)  # sample order, left to right
+        assert row[0] == pytest.approx(j - DOT_SPREAD) and row[-1] == pytest.approx(j + DOT_SPREAD)
+    assert np.all(x[:-1, -1] < x[1:, 0])  # neurons do not mix
+    np.testing.assert_array_equal(dot_positions(2, 1), [0.0, 1.0])
+
+
+@pytest.mark.parametrize("layer", [2, 3, 4])
+def test_every_sample_is_a_visible_dot(layer):
+    """Ten samples give ten dots per neuron that do not hide one another, even where the
+    deltas of one class are all but equal (the five class-0 points of Higham's data)."""
+    w = BiasGradientExplorer(layer=layer)
+    w.view.refresh()  # lay the figure out, so that data coordinates map to pixels
+    offsets = np.asarray(w.dots.get_offsets())
+    n_l = w.base.sizes[layer - 1]
+    assert len(offsets) == 10 * n_l
+    pixels = w.ax.transData.transform(offsets)
+    diameter = np.sqrt(w.dots.get_sizes()[0]) * w.figure.dpi / 72  # marker size in pixels
+    for j in range(n_l):
+        own = pixels[j * 10:(j + 1) * 10]
+        gaps = np.hypot(*(own[:, None, :] - own[None, :, :]).transpose(2, 0, 1))
+        np.fill_diagonal(gaps, np.inf)
+        assert gaps.min() > diameter  # no two dots of a neuron overlap
+    # the class-0 deltas of Higham's data nearly coincide: the old drawing showed 2 dots of 10
+    ys = offsets[:10, 1]
+    assert np.ptp(ys[:5]) < 0.05 * np.ptp(ys) or layer != 4
+    faces = w.dots.get_facecolors()
+    assert len({tuple(f) for f in faces[:10]}) == 2  # filled (class 0) and open (class 1)
+
+
+def test_dots_follow_the_layer_and_the_readout_says_how_to_read_them():
+    w = BiasGradientExplorer()
+    w.layer.value = 4
+    assert len(w.dots.get_offsets()) == 10 * 2
+    assert "sample 1 on the left" in w.readout.value and "open: class 1" in w.readout.value

@@ -8,7 +8,9 @@ with, for every neuron ``j`` of that layer, three bars that (24) says are equal:
 * ``delta_j`` from equations (22) and (23) alone (``net.deltas``).
 
 For "all" data points the cost is the mean (9), so the gradient is the mean of the
-per-sample deltas, drawn as dots.  Pure functions compute everything;
+per-sample sensitivities, drawn as dots side by side across each neuron's group of bars
+(sample 1 on the left), filled for class 0 and open for class 1, so that every sample shows
+even where two have the same delta.  Pure functions compute everything;
 :class:`BiasGradientExplorer` only connects the controls to them.
 """
 from __future__ import annotations
@@ -28,6 +30,8 @@ from .common import FigureView, on_change, panel, readout
 
 ACTIVATION_CHOICES = ("sigmoid", "tanh", "relu")
 ALL = "all"
+DOT_SPREAD = 0.36  # neuron j's per-sample dots spread over j - 0.36 ... j + 0.36, across its bars
+DOT_SIZE = 30  # marker area in points^2
 
 
 def select(X, Y, point):
@@ -95,6 +99,20 @@ def bias_view(net, X, Y, layer, point=ALL, eps=1e-6) -> BiasView:
     return BiasView(layer, point, backprop, numerical, deltas, relative_error(backprop, numerical))
 
 
+def dot_positions(n_l, n_samples) -> np.ndarray:
+    """The x position of every per-sample dot, neuron by neuron, samples in order.
+
+    Neuron ``j`` (0-based) has its bars around ``x = j``; its ``n_samples`` dots are spread
+    evenly over ``j - DOT_SPREAD ... j + DOT_SPREAD``, so no dot hides another.
+
+    Returns
+    -------
+    ndarray of shape (n_l * n_samples,): all samples of neuron 0, then of neuron 1, ...
+    """
+    offsets = np.linspace(-DOT_SPREAD, DOT_SPREAD, n_samples) if n_samples > 1 else np.zeros(1)
+    return (np.arange(n_l)[:, None] + offsets[None, :]).ravel()
+
+
 def describe(view) -> str:
     """The readout: the numbers, and how well the three agree."""
     where = "the mean over all data points (9)" if view.point == ALL else f"data point {view.point + 1}"
@@ -107,7 +125,8 @@ def describe(view) -> str:
             f"dC/db<sub>{j + 1}</sub> = {view.backprop[j]:.4g}, so b<sub>{j + 1}</sub> moves most in a "
             f"gradient step b &larr; b &minus; &eta; delta.")
     if view.point == ALL:
-        text += " The dots are the ten per-sample deltas; the bar is their mean."
+        text += (f" The dots are the {len(view.deltas)} per-sample deltas, sample 1 on the left (filled: "
+                 f"class 0, open: class 1); the bar is their mean.")
     return text
 
 
@@ -191,8 +210,9 @@ class BiasGradientExplorer:
         self.bars = [ax.bar(x + (i - 1) * 0.27, np.zeros(width), width=0.27, color=c, hatch=h,
                             edgecolor="black", linewidth=0.6, label=name)
                      for i, (name, c, h) in enumerate(style)]
-        self.dots = ax.scatter(np.zeros(n_samples), np.zeros(n_samples), s=22, color=COLORS["black"],
-                               zorder=3, label=r"$\delta$ of each sample")
+        self.dots = ax.scatter(np.zeros(n_samples), np.zeros(n_samples), s=DOT_SIZE, facecolors=COLORS["black"],
+                               edgecolors=COLORS["black"], linewidths=1.0, zorder=3,
+                               label=r"$\delta$ of each sample" "\n(filled: class 0, open: class 1)")
         ax.axhline(0, color="gray", linewidth=0.8)
         ax.set_xlabel("neuron $j$")
         ax.set_ylabel("value")
@@ -211,8 +231,11 @@ class BiasGradientExplorer:
             for j, rect in enumerate(bars.patches):
                 rect.set_visible(j < n_l)
                 rect.set_height(values[j] if j < n_l else 0.0)
-        offsets = np.column_stack([np.repeat(np.arange(n_l) + 0.27, len(view.deltas)), view.deltas.T.ravel()])
-        self.dots.set_offsets(offsets)
+        n_samples = len(view.deltas)
+        self.dots.set_offsets(np.column_stack([dot_positions(n_l, n_samples), view.deltas.T.ravel()]))
+        if view.point == ALL:  # filled dots for class 0, open ones for class 1
+            filled = np.argmax(self.Y, axis=1) == 0 if self.Y.shape[1] > 1 else self.Y[:, 0] < 0.5
+            self.dots.set_facecolors([COLORS["black"] if f else "white" for f in np.tile(filled, n_l)])
         self.dots.set_visible(view.point == ALL)
         top = max(np.max(np.abs(view.deltas)), np.max(np.abs(view.numerical))) * 1.15 or 1.0  # 1.0 if all are 0
         self.ax.set_ylim(-top, top)

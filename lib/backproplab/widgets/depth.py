@@ -1,6 +1,6 @@
 """Depth explorer: how big is delta[l] in a deep network? (notebook 02)
 
-Unrolling (23) from the output down gives (seed 004)
+Unrolling (23) from the output down gives (Higham & Higham 2019)
 
     delta[l] = D[l] W[l+1]^T D[l+1] ... W[L]^T D[L] (a[L] - y),  D[k] = diag(sigma'(z[k])),
 

@@ -4,7 +4,7 @@ Left panel: ``a = sigma(z)`` and ``sigma'(z)``, the saturated zones (``sigma'`` 
 its peak) shaded.  Right panel: ``delta = sigma'(z) dC/da`` (22) against ``z`` next to the
 error ``a - y``.  Where the output is saturated and wrong, ``a - y`` is large but
 ``sigma'(z)`` tiny, so ``delta`` is tiny and the neuron learns slowly; with cross-entropy
-``sigma'(z) = a (1 - a)`` cancels and ``delta = a - y`` (seed 002).
+``sigma'(z) = a (1 - a)`` cancels and ``delta = a - y`` (González 2018).
 
 The pure functions compute everything; :class:`OutputDeltaExplorer` only wires controls to them.
 """
@@ -43,7 +43,7 @@ def check_choice(activation, cost, pair=True):
         raise ValueError(f"cost must be 'quadratic' or 'cross_entropy', got {cost!r}")
     if pair and not goes_together(activation, cost):
         raise ValueError("cross-entropy needs an output a in (0, 1), and tanh's lies in (-1, 1): choose the "
-                         "sigmoid (exercise 2 of notebook 01 adapts cross-entropy to tanh)")
+                         "sigmoid (exercise 3 of notebook 01 adapts cross-entropy to tanh)")
 
 
 @dataclass(frozen=True)
