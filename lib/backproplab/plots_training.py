@@ -1,12 +1,10 @@
 """Figures of gradients at work: gradient steps and training runs (notebooks 03 and 05).
 
 Each function draws onto the axes it is given, in the style of :mod:`.plots`, from numbers
-the notebook computed (or from the stored full run, :func:`full_run`), and returns them.
+the notebook computed (or from the stored full run, :func:`backproplab.data.load_full_run`),
+and returns them.
 """
 from __future__ import annotations
-
-import json
-from pathlib import Path
 
 import numpy as np
 
@@ -119,28 +117,12 @@ def plot_batch_comparison(ax_iterations, ax_samples, runs):
     return ax_iterations, ax_samples
 
 
-def full_run():
-    """Higham & Higham's 10^6-step run as stored by ``make reproduce``: a dict with
-    ``iterations``, ``cost``, ``weights``, ``biases`` and ``final_cost``.
-
-    Read with :func:`backproplab.data.load_full_run` where the library has it (the data
-    installed with the package).  FALLBACK, until that loader exists: the repository's
-    ``figures/higham_full_run.json``, which works only from a clone of the repository.
-    """
-    try:
-        from .data import load_full_run
-    except ImportError:  # FALLBACK: remove once backproplab.data.load_full_run exists
-        path = Path(__file__).resolve().parents[2] / "figures" / "higham_full_run.json"
-        return json.loads(path.read_text())
-    return load_full_run()
-
-
 def plot_full_run(ax_cost, ax_regions, run, X, Y):
     """The stored full run: its cost against the iteration (log-log) and its decision regions.
 
     Parameters
     ----------
-    run : dict, as returned by :func:`full_run`
+    run : dict, as returned by :func:`backproplab.data.load_full_run`
     X, Y : the data it was trained on
     """
     iterations = np.maximum(np.asarray(run["iterations"]), 1)

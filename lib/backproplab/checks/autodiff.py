@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-from numbers import Real
 
 import numpy as np
 
@@ -10,6 +9,7 @@ from ..autodiff import Value
 from ..graphs import count_modes
 from ..network import Network
 from ._core import CheckResult, run_check
+from ._numbers import check_numbers
 
 
 # ----- exercise 1: the local derivative of softplus -------------------------------------
@@ -72,71 +72,41 @@ def check_softplus(student, seed=0) -> CheckResult:
 NAMES = ("P", "forward_mode", "reverse_mode", "central_differences")
 
 
-def _how_far(got, want) -> str:
-    """How far off ``got`` is, without giving ``want`` away."""
-    if want == 0 or got <= 0:
-        return "not even positive" if got <= 0 else "off"
-    r = got / want
-    if 0.8 <= r <= 1.25:
-        return f"too {'high' if r > 1 else 'low'} by about {abs(r - 1):.0%}"
-    return f"about {r:.1f} times the right count" if r > 1 else f"too low by a factor of about {1 / r:.1f}"
-
-
 def check_mode_counts(student, sizes=(2, 2, 3, 2)) -> CheckResult:
     """``student()`` should return ``(P, forward_mode, reverse_mode, central_differences)``.
 
     For the network ``sizes`` (Higham & Higham's 2-2-3-2 by default), one data point and the
     quadratic cost: the number of parameters, and the operations of forward mode, reverse mode
     and central differences, counted as in :mod:`backproplab.graphs`.  The right counts are
-    measured here, on the graph, and never printed: a wrong answer is told how far off it is.
+    measured here, on the graph, and never printed: a wrong answer is told how far off it is,
+    and the typical slips are named.
     """
-    name = "mode_counts"
-    try:
-        answer = student()
-    except NotImplementedError:
-        return CheckResult(name, "not implemented", f"{name}: NOT IMPLEMENTED YET (replace the "
-                                                    "`raise NotImplementedError` with your answers)")
-    except Exception as exc:  # the student's bug, reported rather than raised
-        return CheckResult(name, "failed", f"{name}: FAILED: raised {type(exc).__name__}: {exc}")
-    if not (isinstance(answer, (tuple, list)) and len(answer) == 4
-            and all(isinstance(a, Real) and not isinstance(a, bool) for a in answer)):
-        return CheckResult(name, "failed", f"{name}: FAILED: expected four numbers ({', '.join(NAMES)}), "
-                                           f"got {answer!r}")
     net = Network(list(sizes), seed=0)
     m = count_modes(net, np.full(sizes[0], 0.5), np.eye(sizes[-1])[0])
     N, E, P = m.operations, m.edges, m.parameters
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-    mistakes = {
-        "P": [("You counted the weights only: every bias is a parameter too.", weights),
-              ("You counted the biases only: every weight is a parameter too.", P - weights),
-              ("You counted the neurons: the parameters are the weights and the biases.", sum(sizes))],
-        "forward_mode": [
-            ("You left out the one evaluation of C that computes the values the local derivatives need.", P * E),
-            ("You evaluated C again for every pass: the graph is recorded once, and each further pass is one "
-             "sweep over the edges.", P * (N + E)),
-            ("That is one sweep: forward mode gives the derivative for one parameter per sweep.", N + E),
-            ("A sweep makes one multiply-add per edge, not per operation.", N + P * N)],
-        "reverse_mode": [
-            ("You left out the one evaluation of C (the forward pass).", E),
-            ("That is forward mode's count: one backward sweep gives the derivatives for all parameters.", N + P * E),
-            ("You left out the backward sweep: one multiply-add per edge.", N),
-            ("A sweep makes one multiply-add per edge, not per operation.", 2 * N)],
-        "central_differences": [
-            ("That is one evaluation per parameter: central differences evaluate C at p + eps and at p - eps.",
-             P * N),
-            ("You added an evaluation at p itself: central differences need only C(p + eps) and C(p - eps).",
-             2 * P * N + N),
-            ("Finite differences make no sweep over the edges: each of their evaluations costs N operations.",
-             2 * P * E),
-            ("That is two evaluations in all: central differences need two per parameter.", 2 * N)],
-    }
+    slips = [
+        ("P", weights, "You counted the weights only: every bias is a parameter too."),
+        ("P", P - weights, "You counted the biases only: every weight is a parameter too."),
+        ("P", sum(sizes), "You counted the neurons: the parameters are the weights and the biases."),
+        ("forward_mode", P * E,
+         "You left out the one evaluation of C that computes the values the local derivatives need."),
+        ("forward_mode", P * (N + E), "You evaluated C again for every pass: the graph is recorded once, "
+                                      "and each further pass is one sweep over the edges."),
+        ("forward_mode", N + E, "That is one sweep: forward mode gives the derivative for one parameter per sweep."),
+        ("forward_mode", N + P * N, "A sweep makes one multiply-add per edge, not per operation."),
+        ("reverse_mode", E, "You left out the one evaluation of C (the forward pass)."),
+        ("reverse_mode", N + P * E,
+         "That is forward mode's count: one backward sweep gives the derivatives for all parameters."),
+        ("reverse_mode", N, "You left out the backward sweep: one multiply-add per edge."),
+        ("reverse_mode", 2 * N, "A sweep makes one multiply-add per edge, not per operation."),
+        ("central_differences", P * N, "That is one evaluation per parameter: central differences evaluate C "
+                                       "at p + eps and at p - eps."),
+        ("central_differences", 2 * P * N + N,
+         "You added an evaluation at p itself: central differences need only C(p + eps) and C(p - eps)."),
+        ("central_differences", 2 * P * E, "Finite differences make no sweep over the edges: each of their "
+                                           "evaluations costs N operations."),
+        ("central_differences", 2 * N, "That is two evaluations in all: central differences need two per parameter."),
+    ]
     expected = dict(zip(NAMES, (P, m.forward_mode, m.reverse_mode, m.central_differences)))
-    right = [key for key, got in zip(NAMES, answer) if got == expected[key]]
-    for key, got in zip(NAMES, answer):
-        if got != expected[key]:
-            why = next((sentence for sentence, wrong in mistakes[key] if got == wrong), "")
-            done = f" ({', '.join(right)} right)" if right else ""
-            return CheckResult(name, "failed", f"{name}: FAILED on {key}: your {got:g} is "
-                                               f"{_how_far(got, expected[key])}.{' ' + why if why else ''}{done}")
-    return CheckResult(name, "passed", f"{name}: PASSED: {', '.join(NAMES)} all equal the counts measured on "
-                                       f"the graph")
+    return check_numbers("mode_counts", student, expected, slips, rtol=0)
