@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 APP_NOTEBOOK = REPO / "app" / "classroom.ipynb"
+APP_SERVER = REPO / "app"  # holds the package `room`, the classroom server (python -m room)
 SCREENSHOTS = REPO / "screenshots"
 
 # Debian's Chromium (package `chromium`); Playwright's own browser download is never used.
@@ -119,16 +120,17 @@ class Server:
     ends the server and the kernels it started.
     """
 
-    def __init__(self, name, argv, port, token, home: Path, ready_path=""):
+    def __init__(self, name, argv, port, token, home: Path, ready_path="", env=None):
         self.name, self.argv, self.port, self.token, self.home = name, argv, port, token, home
         self.url = f"http://127.0.0.1:{port}/"
         self.ready_path = ready_path
+        self.env = dict(env or {})
         self.log_path = home / f"{name}.log"
         self.proc = None
 
     def start(self, timeout: float = 90.0) -> "Server":
         self.home.mkdir(parents=True, exist_ok=True)
-        env = jupyter_env(self.home)
+        env = {**jupyter_env(self.home), **self.env}
         with open(self.log_path, "wb") as log:
             # a session of its own, so that stop() can end the kernels with the server
             self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
@@ -221,17 +223,23 @@ def jupyterlab(root_dir: Path, home: Path, token: str | None = None, port: int |
 
 
 def voila(notebook: Path, home: Path, token: str | None = None, port: int | None = None,
-          ip: str = "127.0.0.1", open_browser: bool = False) -> Server:
-    """A Voila server (not started) showing ``notebook`` as a web app: outputs only, no code.
+          ip: str = "127.0.0.1", open_browser: bool = False, students: int = 30, **room) -> Server:
+    """The classroom server (not started) showing ``notebook`` as a web app: outputs only, no code.
 
-    Voila 0.5 takes the token as ``--token=...`` (``Voila.token``); requests without it are
-    sent to a login page.
+    It is Voila with the changes of ``app/room`` (``python -m room``): a pool of warm
+    kernels for ``students``, v1 websockets only, kernels freed when pages go.  ``room``
+    sets more of :class:`room.kernels.RoomKernels` (``max_kernels=``, ``spares=``,
+    ``page_gone_after=``, ``idle_timeout=``, ``check_every=``...).  Voila 0.5 takes the
+    token as ``--token=...``; requests without it are sent to a login page.
+    ``/room/status`` answers once the server runs.
     """
     port, token = port or free_port(), token or new_token()
-    argv = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={ip}", f"--port={port}",
-            "--Voila.port_retries=0", f"--token={token}", "--strip_sources=True",
-            "--theme=light", f"--Voila.open_browser={open_browser}"]
-    return Server("voila", argv, port, token, home)
+    options = {"students": students, **room}
+    argv = [sys.executable, "-m", "room", str(notebook), f"--Voila.ip={ip}", f"--port={port}",
+            f"--token={token}", f"--Voila.open_browser={open_browser}",
+            *(f"--RoomKernels.{name}={value}" for name, value in options.items())]
+    pythonpath = os.pathsep.join(filter(None, [str(APP_SERVER), os.environ.get("PYTHONPATH")]))
+    return Server("voila", argv, port, token, home, ready_path="room/status", env={"PYTHONPATH": pythonpath})
 
 
 def launch_chromium(playwright, user_data_dir: Path, width: int = 1280, height: int = 900):
