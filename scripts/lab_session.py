@@ -210,15 +210,38 @@ class Server:
         self.stop()
 
 
+def lab_argv(root_dir: Path, port: int, token: str | None = None, browser: bool = False,
+             port_retries: int = 0) -> list:
+    """The JupyterLab command line of ``make lab`` and of the tests: 127.0.0.1 only, with a
+    token (JupyterLab's own if None), no news or update checks, ``--allow-root`` as root."""
+    return [sys.executable, "-m", "jupyterlab", *([] if browser else ["--no-browser"]),
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--ServerApp.port_retries={port_retries}",
+            *([f"--ServerApp.token={token}"] if token else []), f"--ServerApp.root_dir={root_dir}",
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *as_root_flags()]
+
+
+# JupyterLab's defaults for `make lab` (a person's own settings still win): never ask about
+# Jupyter news (the pop-up covers plots) and never check for updates.
+LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def write_lab_defaults(app_dir: Path | None = None) -> Path:
+    """Write :data:`LAB_DEFAULTS` as JupyterLab's settings overrides of this environment
+    (``<app dir>/settings/overrides.d/backproplab.json``); returns the file."""
+    if app_dir is None:
+        from jupyterlab.commands import get_app_dir
+        app_dir = get_app_dir()
+    path = Path(app_dir) / "settings" / "overrides.d" / "backproplab.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_DEFAULTS, indent=2) + "\n")
+    return path
+
+
 def jupyterlab(root_dir: Path, home: Path, token: str | None = None, port: int | None = None) -> Server:
     """A JupyterLab server (not started) serving ``root_dir`` on 127.0.0.1."""
     port, token = port or free_port(), token or new_token()
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--ServerApp.token={token}", f"--ServerApp.root_dir={root_dir}",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.extension_manager=readonly", *as_root_flags()]
+    argv = [*lab_argv(root_dir, port, token), "--LabApp.extension_manager=readonly"]
     return Server("jupyterlab", argv, port, token, home, ready_path="api/status")
 
 
@@ -247,3 +270,28 @@ def launch_chromium(playwright, user_data_dir: Path, width: int = 1280, height: 
     return playwright.chromium.launch_persistent_context(
         str(user_data_dir), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
         viewport={"width": width, "height": height}, device_scale_factor=1)
+
+
+def main(argv=None) -> int:
+    """``python scripts/lab_session.py lab [--port 8888] [--root notebooks]``: what ``make lab`` runs.
+
+    JupyterLab on 127.0.0.1 with its token, in the person's own Jupyter configuration,
+    with :data:`LAB_DEFAULTS` and, when run as root (containers, hub images),
+    ``--allow-root``.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Open the notebooks in JupyterLab (make lab).")
+    parser.add_argument("command", choices=["lab"])
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--root", type=Path, default=NOTEBOOKS)
+    parser.add_argument("--token", default=None, help="token to require (default: JupyterLab's own)")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    write_lab_defaults()
+    command = lab_argv(args.root.resolve(), args.port, args.token, browser=not args.no_browser, port_retries=50)
+    os.execv(command[0], command)  # JupyterLab takes this process over: Ctrl-C stops it as usual
+
+
+if __name__ == "__main__":
+    sys.exit(main())
