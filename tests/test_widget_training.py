@@ -447,3 +447,25 @@ def test_png_bytes_holds_exactly_the_canvas_pixels(explorer):
     decoded = np.asarray(Image.open(io.BytesIO(png_bytes(canvas))).convert("RGBA"))
     np.testing.assert_array_equal(decoded[:, :, :3], canvas[:, :, :3])
     assert png_bytes(canvas)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_classroom_app_describes_the_same_guided_experiment():
+    """app/classroom.ipynb tells the class what to set: the settings of GUIDED_EXPERIMENT."""
+    import json
+    import re
+    from pathlib import Path
+    nb = json.loads((Path(__file__).resolve().parents[1] / "app" / "classroom.ipynb").read_text())
+    text = next("".join(c["source"]) for c in nb["cells"] if "The guided experiment" in "".join(c["source"]))
+    d = model.DEFAULTS
+    assert f"one hidden layer of {d['hidden']} neurons and learning rate {d['learning_rate']:g}" in text
+    items = re.findall(r"^\d\. (.*)$", text, flags=re.M)
+    where = {"too small": 0, "about right": 1, "too large": 2, "tanh, learning rate 10": 3,
+             "tanh, learning rate 1": 3, "circles": 4, "spirals": 4}
+    assert set(where) == set(GUIDED)
+    for name, settings in GUIDED.items():
+        item = items[where[name]].lower()
+        changed = {k: v for k, v in settings.items() if v != d[k]} or {"learning_rate": d["learning_rate"]}
+        for key, value in changed.items():
+            said = {"learning_rate": "{:g}", "iterations": "{:,} iterations", "hidden": "`{}`", "dataset": "*{}*",
+                    "activation": "{}"}[key].format(value)
+            assert said in item, (name, key, said, item)

@@ -30,11 +30,11 @@ from .websocket import V1
 AsyncHTTPClient.configure(None, max_clients=500)
 
 
-def message(msg_type, content, session) -> dict:
+def message(msg_type, content, session, metadata=None) -> dict:
     """A Jupyter message (header, parent header, metadata, content) from this client."""
     header = dict(msg_id=uuid.uuid4().hex, msg_type=msg_type, username="student", session=session,
                   date=datetime.now(timezone.utc).isoformat(), version="5.3")
-    return dict(header=header, parent_header={}, metadata={}, content=content)
+    return dict(header=header, parent_header={}, metadata=metadata or {}, content=content)
 
 
 def pack_v1(msg, channel="shell", buffers=()) -> bytes:
@@ -137,8 +137,8 @@ class Student:
             self._note_state(msg)
             await self.inbox.put(msg)
 
-    async def send(self, msg_type, content, channel="shell") -> str:
-        msg = message(msg_type, content, self.session)
+    async def send(self, msg_type, content, channel="shell", metadata=None) -> str:
+        msg = message(msg_type, content, self.session, metadata)
         await self.ws.write_message(pack_v1(msg, channel), binary=True)
         return msg["header"]["msg_id"]
 
@@ -149,23 +149,26 @@ class Student:
         return msg
 
     async def request_states(self, timeout: float = 60.0) -> dict:
-        """Every widget's state, as the page's widget manager asks for it."""
+        """Every widget's state, as the page's widget manager (ipywidgets 8) asks for it: one
+        ``request_states`` on a ``jupyter.widget.control`` comm, answered by one message."""
         deadline = time.monotonic() + timeout
-        info = await self.send("comm_info_request", {"target_name": "jupyter.widget"})
-        comms = None
-        while comms is None or set(comms) - set(self.states):
+        control = uuid.uuid4().hex
+        await self.send("comm_open", {"comm_id": control, "target_name": "jupyter.widget.control", "data": {}},
+                        metadata={"version": "1.0.0"})
+        await self.send("comm_msg", {"comm_id": control, "data": {"method": "request_states"}})
+        while True:
             msg = await self.receive(deadline - time.monotonic())
-            if msg["header"]["msg_type"] == "comm_info_reply" and msg["parent_header"].get("msg_id") == info:
-                comms = msg["content"]["comms"]
-                for comm_id in comms:
-                    await self.send("comm_msg", {"comm_id": comm_id, "data": {"method": "request_state"}})
-        return self.states
+            if msg["header"]["msg_type"] == "comm_msg" and msg["content"]["comm_id"] == control:
+                return self.states
 
     def _note_state(self, msg):
         if msg["header"]["msg_type"] == "comm_msg":
             data = msg["content"]["data"]
-            if data.get("method") == "update":
+            if data.get("method") == "update":  # one widget's state changed
                 self.states.setdefault(msg["content"]["comm_id"], {}).update(data["state"])
+            elif data.get("method") == "update_states":  # every widget's state, on request
+                for comm_id, model in data["states"].items():
+                    self.states.setdefault(comm_id, {}).update(model["state"])
 
     def find(self, **state) -> str:
         """The comm id of the widget whose state has all of ``state`` (e.g. ``description="batch size"``)."""
