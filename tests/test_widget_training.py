@@ -62,7 +62,7 @@ def test_saturation_and_one_class_detectors():
     X, _ = load_dataset("higham")
     net = Network([2, 2], activation="tanh", seed=0)
     assert not model.output_saturated(net, X)
-    W = net.weights[0]
+    W = net.weights[-1]  # the only layer ([-1]: the output layer, in any numbering)
     saturated = Network.from_parameters([W], [np.array([30.0, 30.0])], activation="tanh")
     assert model.output_saturated(saturated, X)  # tanh'(30) ~ 4e-26
     assert model.one_class(saturated, X)  # equal outputs: argmax 0 everywhere

@@ -6,8 +6,8 @@ and changes four things:
 
 * **How many.** The pool holds a warm kernel for every student not yet here (``students``
   minus the kernels in use), never fewer than ``spares`` for reloads (a tenth of the
-  class), plus one for every visitor waiting; and there are never more than
-  ``max_kernels`` kernels in all.
+  class), nor than the visitors waiting; and there are never more than ``max_kernels``
+  kernels in all.
 * **How fast.** At most ``heating_at_once`` kernels start and run the notebook at the same
   time (one per core): on two cores, thirty kernels at once take longer for everyone,
   and the server itself stops answering.
@@ -114,7 +114,8 @@ class RoomKernels(LoggingConfigurable):
         """Top the pool up to what the room needs now (Voila starts the kernels)."""
         pool = self.pool(notebook_name)
         spares = self.spares if self.spares is not None else max(1, -(-self.students // 10))
-        wanted = max(self.students - len(self._in_use), spares) + len(self._waiting)
+        # the students not here yet (those waiting among them), or everyone waiting if more came
+        wanted = max(self.students - len(self._in_use), spares, len(self._waiting))
         room = self.max_kernels - self.kernel_count()
         target = len(pool) + max(0, min(wanted - len(pool), room))
         self.kernel_pools_config.setdefault("default", {})["pool_size"] = target  # read by Voila's method
