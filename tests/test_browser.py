@@ -10,7 +10,8 @@ its token, show no code, and answer its sliders the same way.  On a projector (1
 and 1920x1080) each section's controls, figure and readout must fit one screen, the
 figure never upscaled, the text at least 16 px at 1080p, with no request leaving the
 machine and no console error (issue 9, item 6).  Pages closed in five ways must give
-their kernels back within 60 s (item 2).  Screenshots for a person to look at go to
+their kernels back within 60 s (item 2); a page beyond the warm kernels waits and then
+gets the app by itself, one beyond the maximum is told the class is full (item 4).  Screenshots for a person to look at go to
 screenshots/browser-test/ (the path is printed).
 
 Where Chromium or Playwright is missing the browser tests are skipped with the reason,
@@ -326,3 +327,29 @@ def browser_pids(profile: Path) -> list:
         except OSError:
             pass
     return found
+
+
+# ----- the second wave (issue 9, item 4) ---------------------------------------------------
+def test_the_second_wave_waits_then_gets_the_app(chromium, tmp_path):
+    """One warm kernel, two at most, three pages at once: the first gets the app, the second
+    a "please wait" page that turns into the app by itself, the third "the class is full"."""
+    server = lab_session.voila(lab_session.APP_NOTEBOOK, tmp_path / "room", students=1, max_kernels=2)
+    pages = []
+    try:
+        server.start(timeout=120)
+        assert lab_pages.wait_until(lambda: server.api("GET", "room/status")["ready"] >= 1, timeout=240)
+        pages = [chromium.new_page() for _ in range(3)]
+        for page in pages:
+            page.goto(server.page_url(), wait_until="commit", timeout=60_000)
+        for page in pages:
+            page.wait_for_load_state("domcontentloaded", timeout=60_000)
+        first, second, third = pages
+        assert second.title() == "Please wait a moment" and "You are next" in second.inner_text("body")
+        assert third.title() == "The class is full" and "The class is full: 2 connected" in third.inner_text("body")
+        lab_pages.wait_for_widgets(first, timeout=120)
+        lab_pages.wait_for_widgets(second, timeout=180)  # the page reloaded itself into the app
+        assert lab_pages.app_kernel_id(first) != lab_pages.app_kernel_id(second)
+    finally:
+        for page in pages:
+            page.close()
+        server.stop()
