@@ -239,8 +239,15 @@ class RoomKernels(LoggingConfigurable):
                 self.log.exception("checking the kernels")
 
     async def shutdown_all(self, *args, **kwargs):
+        """Stop: no more heating, then every kernel.  Voila's own method would wait for
+        each queued kernel to start and run the notebook first (and Voila calls this from a
+        new event loop, where the pool's tasks cannot be awaited)."""
         self._watcher.cancel()
         self._in_use.clear()
+        for pool in self._pools.values():
+            for task in pool:
+                task.cancel()
+            pool[:] = [task for task in pool if task.done() and not task.cancelled()]
         return await super().shutdown_all(*args, **kwargs)
 
 
