@@ -13,6 +13,10 @@ STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser-installed
 SITE_STAMP := $(VENV)/.site-installed
 PORT   ?= 8888
+# make app: STUDENTS kernels are kept warm; APP_IP=0.0.0.0 serves the students' laptops.
+STUDENTS ?= 30
+APP_PORT ?= 8866
+APP_IP   ?= 127.0.0.1
 
 .PHONY: setup lab test unit nbval install-check notebooks bench app reproduce student browser site-deps site clean
 
@@ -26,8 +30,9 @@ $(STAMP): requirements.txt pyproject.toml
 
 setup: $(STAMP)
 
+# JupyterLab on 127.0.0.1 with its token; --allow-root when run as root (containers); no news pop-up.
 lab: setup
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --ServerApp.root_dir=notebooks
+	$(BIN)/python scripts/lab_session.py lab --port $(PORT) --root notebooks
 
 # Chromium (Debian's package) and Playwright, for tests/test_browser.py.
 $(BROWSER_STAMP): requirements-browser.txt scripts/ensure_browser.sh $(STAMP)
@@ -85,13 +90,14 @@ notebooks: setup
 	$(BIN)/python scripts/run_notebooks.py notebooks/[0-9]*.ipynb
 	$(BIN)/python -m pytest notebooks
 
-bench: setup
+# Every benchmarks/bench_*.py, the classroom app's load test (bench_app_load.py) included.
+bench: setup browser
 	$(BIN)/python benchmarks/run_all.py
 
-# The classroom app: the training explorer and the sensitivity widget as a Voila web app
-# on localhost, with a token.
+# The classroom app: the training explorer and the sensitivity widget as a Voila web app,
+# with a token, a warm kernel for each of STUDENTS, on APP_IP:APP_PORT (README: Running a class).
 app: setup
-	$(BIN)/python scripts/serve_app.py
+	$(BIN)/python scripts/serve_app.py --students $(STUDENTS) --ip $(APP_IP) --port $(APP_PORT)
 
 # Higham & Higham's full run (10^6 SGD iterations); writes the figures in figures/ and
 # the run's numbers in data/higham_full_run.json (read by backproplab.data.load_full_run).

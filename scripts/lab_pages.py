@@ -255,3 +255,53 @@ def tall_screenshot(page, path, scroller: str = "#rendered_cells", max_height: i
     time.sleep(0.8)
     page.screenshot(path=str(path))
     page.set_viewport_size(size)
+
+
+# --- the classroom app (Voila) --------------------------------------------------------------
+PROGRESS = ".widget-hprogress"  # the training explorer's progress bar
+ITERATIONS = ".widget-slider:has-text('iterations')"
+
+
+def app_kernel_id(page) -> str:
+    """The id of the kernel the app's page is connected to (from Voila's page config)."""
+    return page.evaluate("() => JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+# For each widget panel of the page (an outer VBox holding a figure): the boxes of its
+# control rows, figure, readout and progress bar, the figure's natural size, and the font
+# size of every piece of control or readout text.
+_SECTIONS_JS = """() => {
+  const box = e => { const r = e.getBoundingClientRect();
+                     return {top: r.top, bottom: r.bottom, left: r.left, right: r.right, width: r.width,
+                             height: r.height}; };
+  const panels = Array.from(document.querySelectorAll('img.widget-image'))
+    .map(img => { let p = img.parentElement;
+                  while (p.parentElement && p.parentElement.closest('.widget-vbox')) p = p.parentElement.closest('.widget-vbox');
+                  return [p, img]; });
+  return panels.map(([panel, img]) => {
+    const rows = Array.from(panel.children).filter(c => c.classList.contains('widget-hbox'));
+    const html = Array.from(panel.children).filter(c => c.classList.contains('widget-html'));
+    const progress = panel.querySelector('.widget-hprogress');
+    const texts = Array.from(panel.querySelectorAll(
+        '.widget-label, .widget-readout, .widget-html-content, .jupyter-button, select, input'))
+      .filter(e => e.textContent.trim() || e.value)
+      .map(e => ({text: (e.textContent.trim() || e.value).slice(0, 30), px: parseFloat(getComputedStyle(e).fontSize)}));
+    return {panel: box(panel), rows: rows.map(box), figure: {...box(img), naturalWidth: img.naturalWidth,
+            naturalHeight: img.naturalHeight}, readout: html.map(box), progress: progress ? box(progress) : null,
+            texts, viewport: {width: innerWidth, height: innerHeight}};
+  });
+}"""
+
+
+def app_sections(page) -> list:
+    """One dict per widget panel of the app page (see ``_SECTIONS_JS``), in page order."""
+    return page.evaluate(_SECTIONS_JS)
+
+
+def scroll_to_panel(page, index: int) -> None:
+    """Scroll so that the ``index``-th widget panel's top is at the top of the screen."""
+    page.locator("img.widget-image").nth(index).evaluate("""img => {
+        let p = img.parentElement;
+        while (p.parentElement && p.parentElement.closest('.widget-vbox')) p = p.parentElement.closest('.widget-vbox');
+        p.scrollIntoView({block: 'start'}); }""")
+    time.sleep(0.5)

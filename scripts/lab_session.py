@@ -25,6 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 APP_NOTEBOOK = REPO / "app" / "classroom.ipynb"
+APP_SERVER = REPO / "app"  # holds the package `room`, the classroom server (python -m room)
 SCREENSHOTS = REPO / "screenshots"
 
 # Debian's Chromium (package `chromium`); Playwright's own browser download is never used.
@@ -119,16 +120,17 @@ class Server:
     ends the server and the kernels it started.
     """
 
-    def __init__(self, name, argv, port, token, home: Path, ready_path=""):
+    def __init__(self, name, argv, port, token, home: Path, ready_path="", env=None):
         self.name, self.argv, self.port, self.token, self.home = name, argv, port, token, home
         self.url = f"http://127.0.0.1:{port}/"
         self.ready_path = ready_path
+        self.env = dict(env or {})
         self.log_path = home / f"{name}.log"
         self.proc = None
 
     def start(self, timeout: float = 90.0) -> "Server":
         self.home.mkdir(parents=True, exist_ok=True)
-        env = jupyter_env(self.home)
+        env = {**jupyter_env(self.home), **self.env}
         with open(self.log_path, "wb") as log:
             # a session of its own, so that stop() can end the kernels with the server
             self.proc = subprocess.Popen(self.argv, stdout=log, stderr=subprocess.STDOUT,
@@ -208,30 +210,59 @@ class Server:
         self.stop()
 
 
+def lab_argv(root_dir: Path, port: int, token: str | None = None, browser: bool = False,
+             port_retries: int = 0) -> list:
+    """The JupyterLab command line of ``make lab`` and of the tests: 127.0.0.1 only, with a
+    token (JupyterLab's own if None), no news or update checks, ``--allow-root`` as root."""
+    return [sys.executable, "-m", "jupyterlab", *([] if browser else ["--no-browser"]),
+            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", f"--ServerApp.port_retries={port_retries}",
+            *([f"--ServerApp.token={token}"] if token else []), f"--ServerApp.root_dir={root_dir}",
+            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+            *as_root_flags()]
+
+
+# JupyterLab's defaults for `make lab` (a person's own settings still win): never ask about
+# Jupyter news (the pop-up covers plots) and never check for updates.
+LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}}
+
+
+def write_lab_defaults(app_dir: Path | None = None) -> Path:
+    """Write :data:`LAB_DEFAULTS` as JupyterLab's settings overrides of this environment
+    (``<app dir>/settings/overrides.d/backproplab.json``); returns the file."""
+    if app_dir is None:
+        from jupyterlab.commands import get_app_dir
+        app_dir = get_app_dir()
+    path = Path(app_dir) / "settings" / "overrides.d" / "backproplab.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_DEFAULTS, indent=2) + "\n")
+    return path
+
+
 def jupyterlab(root_dir: Path, home: Path, token: str | None = None, port: int | None = None) -> Server:
     """A JupyterLab server (not started) serving ``root_dir`` on 127.0.0.1."""
     port, token = port or free_port(), token or new_token()
-    argv = [sys.executable, "-m", "jupyterlab", "--no-browser",
-            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-            f"--ServerApp.token={token}", f"--ServerApp.root_dir={root_dir}",
-            "--LabApp.news_url=None",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            "--LabApp.extension_manager=readonly", *as_root_flags()]
+    argv = [*lab_argv(root_dir, port, token), "--LabApp.extension_manager=readonly"]
     return Server("jupyterlab", argv, port, token, home, ready_path="api/status")
 
 
 def voila(notebook: Path, home: Path, token: str | None = None, port: int | None = None,
-          ip: str = "127.0.0.1", open_browser: bool = False) -> Server:
-    """A Voila server (not started) showing ``notebook`` as a web app: outputs only, no code.
+          ip: str = "127.0.0.1", open_browser: bool = False, students: int = 30, **room) -> Server:
+    """The classroom server (not started) showing ``notebook`` as a web app: outputs only, no code.
 
-    Voila 0.5 takes the token as ``--token=...`` (``Voila.token``); requests without it are
-    sent to a login page.
+    It is Voila with the changes of ``app/room`` (``python -m room``): a pool of warm
+    kernels for ``students``, v1 websockets only, kernels freed when pages go.  ``room``
+    sets more of :class:`room.kernels.RoomKernels` (``max_kernels=``, ``spares=``,
+    ``page_gone_after=``, ``idle_timeout=``, ``check_every=``...).  Voila 0.5 takes the
+    token as ``--token=...``; requests without it are sent to a login page.
+    ``/room/status`` answers once the server runs.
     """
     port, token = port or free_port(), token or new_token()
-    argv = [sys.executable, "-m", "voila", str(notebook), f"--Voila.ip={ip}", f"--port={port}",
-            "--Voila.port_retries=0", f"--token={token}", "--strip_sources=True",
-            "--theme=light", f"--Voila.open_browser={open_browser}"]
-    return Server("voila", argv, port, token, home)
+    options = {"students": students, **room}
+    argv = [sys.executable, "-m", "room", str(notebook), f"--Voila.ip={ip}", f"--port={port}",
+            f"--token={token}", f"--Voila.open_browser={open_browser}",
+            *(f"--RoomKernels.{name}={value}" for name, value in options.items())]
+    pythonpath = os.pathsep.join(filter(None, [str(APP_SERVER), os.environ.get("PYTHONPATH")]))
+    return Server("voila", argv, port, token, home, ready_path="room/status", env={"PYTHONPATH": pythonpath})
 
 
 def launch_chromium(playwright, user_data_dir: Path, width: int = 1280, height: int = 900):
@@ -239,3 +270,28 @@ def launch_chromium(playwright, user_data_dir: Path, width: int = 1280, height: 
     return playwright.chromium.launch_persistent_context(
         str(user_data_dir), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
         viewport={"width": width, "height": height}, device_scale_factor=1)
+
+
+def main(argv=None) -> int:
+    """``python scripts/lab_session.py lab [--port 8888] [--root notebooks]``: what ``make lab`` runs.
+
+    JupyterLab on 127.0.0.1 with its token, in the person's own Jupyter configuration,
+    with :data:`LAB_DEFAULTS` and, when run as root (containers, hub images),
+    ``--allow-root``.
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Open the notebooks in JupyterLab (make lab).")
+    parser.add_argument("command", choices=["lab"])
+    parser.add_argument("--port", type=int, default=8888)
+    parser.add_argument("--root", type=Path, default=NOTEBOOKS)
+    parser.add_argument("--token", default=None, help="token to require (default: JupyterLab's own)")
+    parser.add_argument("--no-browser", action="store_true")
+    args = parser.parse_args(argv)
+    write_lab_defaults()
+    command = lab_argv(args.root.resolve(), args.port, args.token, browser=not args.no_browser, port_retries=50)
+    os.execv(command[0], command)  # JupyterLab takes this process over: Ctrl-C stops it as usual
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,8 +6,13 @@ package, driven by Playwright) opens ``05_training.ipynb``, runs all cells from 
 moves the learning-rate slider with the keyboard and checks that the readout and the plotted
 cost curve change, then presses "retrain".  The Voila app (app/classroom.ipynb, the same
 training explorer and the sensitivity widget of notebook 02) must refuse requests without
-its token, show no code, and answer its sliders the same way.  Screenshots for a person to
-look at go to screenshots/browser-test/ (the path is printed).
+its token, show no code, and answer its sliders the same way.  On a projector (1280x720
+and 1920x1080) each section's controls, figure and readout must fit one screen, the
+figure never upscaled, the text at least 16 px at 1080p, with no request leaving the
+machine and no console error (issue 9, item 6).  Pages closed in five ways must give
+their kernels back within 60 s (item 2); a page beyond the warm kernels waits and then
+gets the app by itself, one beyond the maximum is told the class is full (item 4).  Screenshots for a person to look at go to
+screenshots/browser-test/ (the path is printed).
 
 Where Chromium or Playwright is missing the browser tests are skipped with the reason,
 except under CI (``CI=true``), where they fail instead: there they must run.
@@ -17,7 +22,9 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
+import signal
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,6 +32,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 import lab_pages  # noqa: E402
 import lab_session  # noqa: E402
+
+sys.path.insert(0, str(lab_session.APP_SERVER))
+from room.client import kernel_pids  # noqa: E402
 
 TRAINING_NOTEBOOK = "05_training.ipynb"
 SHOTS = lab_session.SCREENSHOTS / "browser-test"
@@ -53,18 +63,23 @@ def shots():
 
 
 @pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    """A headless Chromium context with a fresh profile (its own --user-data-dir)."""
+def playwright():
     require_browser()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:
-        context = lab_session.launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"),
-                                              width=1400, height=1000)
-        context.set_default_timeout(60_000)
-        try:
-            yield context
-        finally:
-            context.close()
+        yield playwright
+
+
+@pytest.fixture(scope="module")
+def chromium(playwright, tmp_path_factory):
+    """A headless Chromium context with a fresh profile (its own --user-data-dir)."""
+    context = lab_session.launch_chromium(playwright, tmp_path_factory.mktemp("chromium-profile"),
+                                          width=1400, height=1000)
+    context.set_default_timeout(60_000)
+    try:
+        yield context
+    finally:
+        context.close()
 
 
 @pytest.fixture
@@ -84,10 +99,15 @@ def lab(tmp_path):
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    """The classroom app (app/classroom.ipynb) served by Voila with a token."""
-    server = lab_session.voila(lab_session.APP_NOTEBOOK, tmp_path_factory.mktemp("voila"))
+    """The classroom app (app/classroom.ipynb) served by its Voila server with a token:
+    six warm kernels, as ``make app STUDENTS=6`` would keep."""
+    server = lab_session.voila(lab_session.APP_NOTEBOOK, tmp_path_factory.mktemp("voila"), students=6,
+                               max_kernels=12)
     try:
-        yield server.start()
+        server.start(timeout=120)
+        assert lab_pages.wait_until(lambda: server.api("GET", "room/status")["ready"] >= 2, timeout=240), \
+            server.log_tail()
+        yield server
     finally:
         server.stop()
 
@@ -189,3 +209,147 @@ def test_app_in_the_browser(app, chromium, shots, capsys):
     finally:
         page.close()
     say(capsys, f"browser test screenshots (Voila app): {shots}")
+
+
+# ----- projector-ready (issue 9, item 6) ---------------------------------------------------
+def watch_page(page) -> dict:
+    """Collect the page's requests to other machines and its console errors."""
+    seen = {"elsewhere": [], "errors": []}
+    local = ("http://127.0.0.1", "blob:", "data:", "about:")
+    page.on("request", lambda r: r.url.startswith(local) or seen["elsewhere"].append(r.url))
+    page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text[:300]))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)[:300]))
+    return seen
+
+
+def inside(box, viewport, what):
+    assert box["top"] >= -1 and box["bottom"] <= viewport["height"] + 1, f"{what} is off the screen vertically: {box}"
+    assert box["left"] >= -1 and box["right"] <= viewport["width"] + 1, f"{what} is off the screen sideways: {box}"
+
+
+@pytest.mark.parametrize("width, height", [(1280, 720), (1920, 1080)])
+def test_app_on_a_projector(app, chromium, shots, capsys, width, height):
+    page = chromium.new_page()
+    seen = watch_page(page)
+    name = f"voila-app-{width}x{height}"
+    try:
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(app.page_url(), timeout=120_000)
+        lab_pages.wait_for_widgets(page, timeout=120)
+        assert page.locator("mjx-container").count() > 0, "the math in the text was not typeset"
+        page.screenshot(path=str(shots / f"{name}-0-top.png"))
+        sections = lab_pages.app_sections(page)
+        assert len(sections) == 2, "expected the training explorer and the sensitivity widget"
+        for i in range(len(sections)):
+            lab_pages.scroll_to_panel(page, i)
+            page.screenshot(path=str(shots / f"{name}-{i + 1}-section.png"))
+            s = lab_pages.app_sections(page)[i]
+            view = s["viewport"]
+            for j, row in enumerate(s["rows"]):
+                inside(row, view, f"section {i + 1}, control row {j + 1}")
+            inside(s["figure"], view, f"section {i + 1}, the figure")
+            for box in s["readout"]:
+                inside(box, view, f"section {i + 1}, the readout")
+            if s["progress"]:
+                inside(s["progress"], view, f"section {i + 1}, the progress bar")
+            fig = s["figure"]  # drawn at the size shown or larger: never upscaled
+            assert fig["naturalWidth"] >= fig["width"] and fig["naturalHeight"] >= fig["height"] - 1, fig
+            assert fig["width"] >= 0.45 * width, f"the figure is too small to read from the back: {fig}"
+            if height >= 1080:
+                small = [t for t in s["texts"] if t["px"] < 16]
+                assert not small, f"text under 16 px at 1080p: {small}"
+        assert lab_pages.app_sections(page)[0]["progress"] is not None
+        if width == 1280:  # a long run: its progress bar shows, on screen
+            lab_pages.scroll_to_panel(page, 0)
+            handle = page.locator(f"{lab_pages.ITERATIONS} .noUi-handle").first
+            handle.focus()
+            handle.press("End")  # 100,000 iterations: several seconds
+            assert lab_pages.wait_until(lambda: page.locator(lab_pages.PROGRESS).first.evaluate(
+                "e => getComputedStyle(e).visibility") == "visible", timeout=60), "no progress bar"
+            page.screenshot(path=str(shots / f"{name}-3-long-run.png"))
+            progress = lab_pages.app_sections(page)[0]
+            inside(progress["progress"], progress["viewport"], "the progress bar of a long run")
+            assert lab_pages.wait_until(lambda: "100,000 iterations" in page.locator(lab_pages.READOUT).first.inner_text(),
+                                        timeout=240), "the long run did not end"
+        assert not seen["elsewhere"], f"requests left the machine: {seen['elsewhere']}"
+        assert not seen["errors"], f"console errors: {seen['errors']}"
+    except Exception:
+        page.screenshot(path=str(shots / f"{name}-FAILED.png"))
+        say(capsys, f"failure screenshot: {shots / f'{name}-FAILED.png'}\n{app.log_tail(3000)}")
+        raise
+    finally:
+        page.close(run_before_unload=True)
+    say(capsys, f"projector screenshots (Voila app, {width}x{height}): {shots}")
+
+
+# ----- pages closed, kernels freed (issue 9, item 2) ---------------------------------------
+def test_closed_pages_give_their_kernels_back(app, chromium, playwright, tmp_path):
+    """Five pages, closed five ways: each kernel is shut down within 60 s of its page going."""
+    other = lab_session.launch_chromium(playwright, tmp_path / "killed-browser-profile")  # a browser to kill
+    pages = [chromium.new_page() for _ in range(4)] + [other.new_page()]
+    kernels = []
+    for page in pages:
+        page.goto(app.page_url(), timeout=120_000)
+        lab_pages.wait_for_widgets(page, timeout=180)
+        kernels.append(lab_pages.app_kernel_id(page))
+    running = set(kernel_pids(app.proc.pid))
+    assert set(kernels) <= running and len(set(kernels)) == 5, (kernels, running)
+    closed, reloaded, navigated, crashed, killed = pages
+    closed.close(run_before_unload=True)  # the tab closed: the page's beacon
+    reloaded.reload()  # a reload: a new page, a new kernel; the old one must go
+    lab_pages.wait_for_widgets(reloaded, timeout=180)
+    navigated.goto("about:blank")  # navigated away
+    crashed.close(run_before_unload=False)  # the tab just goes: no beacon
+    for pid in browser_pids(tmp_path / "killed-browser-profile"):
+        os.kill(pid, signal.SIGKILL)  # the whole browser killed: only the TCP connections end
+    gone_at = time.monotonic()
+    try:
+        assert lab_pages.wait_until(lambda: not set(kernels) & set(kernel_pids(app.proc.pid)), timeout=60), \
+            f"kernels still running 60 s after their pages went: {set(kernels) & set(kernel_pids(app.proc.pid))}"
+        assert time.monotonic() - gone_at <= 60
+        assert lab_pages.app_kernel_id(reloaded) in kernel_pids(app.proc.pid)  # the open page keeps its own
+    finally:
+        reloaded.close(run_before_unload=True)
+        navigated.close()
+        try:
+            other.close()
+        except Exception:  # noqa: BLE001 - it was killed
+            pass
+
+
+def browser_pids(profile: Path) -> list:
+    """The Chromium processes started with this profile (this test's own browser)."""
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if f"--user-data-dir={profile}".encode() in cmdline.read_bytes():
+                found.append(int(cmdline.parent.name))
+        except OSError:
+            pass
+    return found
+
+
+# ----- the second wave (issue 9, item 4) ---------------------------------------------------
+def test_the_second_wave_waits_then_gets_the_app(chromium, tmp_path):
+    """One warm kernel, two at most, three pages at once: the first gets the app, the second
+    a "please wait" page that turns into the app by itself, the third "the class is full"."""
+    server = lab_session.voila(lab_session.APP_NOTEBOOK, tmp_path / "room", students=1, max_kernels=2)
+    pages = []
+    try:
+        server.start(timeout=120)
+        assert lab_pages.wait_until(lambda: server.api("GET", "room/status")["ready"] >= 1, timeout=240)
+        pages = [chromium.new_page() for _ in range(3)]
+        for page in pages:
+            page.goto(server.page_url(), wait_until="commit", timeout=60_000)
+        for page in pages:
+            page.wait_for_load_state("domcontentloaded", timeout=60_000)
+        first, second, third = pages
+        assert second.title() == "Please wait a moment" and "You are next" in second.inner_text("body")
+        assert third.title() == "The class is full" and "The class is full: 2 connected" in third.inner_text("body")
+        lab_pages.wait_for_widgets(first, timeout=120)
+        lab_pages.wait_for_widgets(second, timeout=180)  # the page reloaded itself into the app
+        assert lab_pages.app_kernel_id(first) != lab_pages.app_kernel_id(second)
+    finally:
+        for page in pages:
+            page.close()
+        server.stop()

@@ -10,18 +10,17 @@ are drawn on top ("blitting"): a few milliseconds instead of tens.
 """
 from __future__ import annotations
 
-import io
+import html
 import math
 import time
 
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
-from PIL import Image
 
-from ..explorer import ACTIVATION_CHOICES, DATASETS, DEFAULTS, run_experiment
+from ..explorer import (ACTIVATION_CHOICES, BATCH_SIZE_RANGE, DATASETS, DEFAULTS, ITERATION_CHOICES,
+                        LEARNING_RATE_RANGE, SEED_RANGE, clamp_settings, run_experiment)
 from ..plots import COLORS, REGION_CMAP, STYLE, new_figure, plot_data
 from .common import FigureView, Panel, readout
 
@@ -31,7 +30,6 @@ LEARNING_RATE_CLASS = "bpl-learning-rate"
 FIGURE_CLASS = "bpl-figure"
 RETRAIN_CLASS = "bpl-retrain"
 
-ITERATION_CHOICES = (100, 200, 500, 1000, 2000, 5000, 10_000, 20_000, 50_000, 100_000)
 PROGRESS_AFTER = 0.5  # seconds of training before the progress bar appears
 DRAW_EVERY = 0.5  # seconds between redraws of the cost curve during a long run
 WARNING_COLOR = COLORS["vermillion"]
@@ -45,10 +43,9 @@ class BlitView(FigureView):
         self.moving = list(moving)
         for artist in self.moving:
             artist.set_animated(True)  # a full draw leaves them out: they are drawn on top
-        self.canvas = FigureCanvasAgg(figure)
         self._background, self._limits = None, None
         self._freeze_layout(figure)
-        super().__init__(figure)
+        super().__init__(figure)  # sets the figure's dpi, makes the canvas, draws
         self.image.add_class(FIGURE_CLASS)
 
     @staticmethod
@@ -78,11 +75,7 @@ class BlitView(FigureView):
             renderer = self.canvas.get_renderer()
             for artist in self.moving:
                 artist.draw(renderer)
-            width, height = self.canvas.get_width_height()
-            buf = io.BytesIO()
-            Image.frombuffer("RGBA", (width, height), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
-                .save(buf, format="png", compress_level=1)
-        self.image.value = buf.getvalue()
+        self.send()
 
 
 def _plain_log_ticks(axis):
@@ -111,7 +104,9 @@ def readout_html(result) -> str:
         text = (f"final cost <b>{result.final_cost:.4f}</b> &nbsp; accuracy <b>{result.n_correct}/{len(result.X)}</b> "
                 f"({result.accuracy:.0%}) &nbsp; after {result.settings['iterations']:,} iterations")
     if result.message:
-        text += f'<br><span style="color:{WARNING_COLOR}"><b>{result.message[0].upper() + result.message[1:]}.</b></span>'
+        sentence = result.message[0].upper() + result.message[1:]
+        color = "inherit" if result.status == "partial" else WARNING_COLOR  # a partial fit is no failure
+        text += f'<br><span style="color:{color}"><b>{sentence}.</b></span>'
     return text
 
 
@@ -122,13 +117,17 @@ class TrainingExplorer:
 
     Parameters
     ----------
-    learning_rate : float, 1e-3 to 10 (a logarithmic slider)
+    learning_rate : float, 1e-3 to 100 (a logarithmic slider)
     activation : {"sigmoid", "tanh"}
     dataset : {"higham", "xor", "circles", "moons", "spirals"}
     hidden : str, hidden layer widths such as ``"2, 3"``
     iterations : int, one of ITERATION_CHOICES (another value is added to the slider)
     batch_size : int, 1 to 100 samples per step, drawn with replacement
-    seed : int, of the initial weights and of the sample choice
+    seed : int, 0 to 10**6, of the initial weights and of the sample choice
+
+    The ranges are :mod:`backproplab.explorer`'s.  A value from outside them (a browser can
+    send any value, and any slider bound) is clamped back into its range before training,
+    the control is reset and the readout says so.
 
     Attributes
     ----------
@@ -141,6 +140,7 @@ class TrainingExplorer:
     readout : ipywidgets.HTML; progress : ipywidgets.IntProgress
     result : ExperimentResult, the last run (a bad control value keeps it and sets ``error``)
     error : str, the message of the last bad control value ("" when the last update worked)
+    notes : list of str, the values the last update had to clamp (empty if none)
     """
 
     def __init__(self, **values):
@@ -154,7 +154,8 @@ class TrainingExplorer:
             return widgets.Layout(width=width, flex="0 0 auto")
 
         self.learning_rate = widgets.FloatLogSlider(
-            value=v["learning_rate"], base=10, min=-3, max=1, step=0.05, readout_format=".3g",
+            value=v["learning_rate"], base=10, min=math.log10(LEARNING_RATE_RANGE[0]),
+            max=math.log10(LEARNING_RATE_RANGE[1]), step=0.05, readout_format=".3g",
             description="learning rate", continuous_update=False, style=wide, layout=box("28em"))
         self.learning_rate.add_class(LEARNING_RATE_CLASS)
         self.activation = widgets.ToggleButtons(options=ACTIVATION_CHOICES, value=v["activation"],
@@ -166,11 +167,13 @@ class TrainingExplorer:
         choices = tuple(sorted(set(ITERATION_CHOICES) | {v["iterations"]}))
         self.iterations = widgets.SelectionSlider(options=choices, value=v["iterations"], description="iterations",
                                                   continuous_update=False, style=wide, layout=box("28em"))
-        self.batch_size = widgets.IntSlider(value=v["batch_size"], min=1, max=100, description="batch size",
+        self.batch_size = widgets.IntSlider(value=v["batch_size"], min=BATCH_SIZE_RANGE[0], max=BATCH_SIZE_RANGE[1],
+                                            description="batch size",
                                             continuous_update=False, style=wide, layout=box("22em"))
-        self.seed = widgets.BoundedIntText(value=v["seed"], min=0, max=10**6, description="seed", style=wide,
-                                           layout=box("8em"))
-        self.retrain = widgets.Button(description="retrain (next seed)", icon="refresh", layout=box("13em"))
+        self.seed = widgets.BoundedIntText(value=v["seed"], min=SEED_RANGE[0], max=SEED_RANGE[1], description="seed",
+                                           style=wide, layout=box("8em"))
+        # no icon: icon fonts come from a CDN, which a classroom network may not reach
+        self.retrain = widgets.Button(description="retrain (next seed)", layout=box("13em"))
         self.retrain.add_class(RETRAIN_CLASS)
         self.readout = readout()
         self.readout.add_class(READOUT_CLASS)
@@ -182,7 +185,7 @@ class TrainingExplorer:
             widgets.HBox([self.iterations, self.batch_size]),
             widgets.HBox([self.dataset, self.hidden, self.seed, self.retrain]),
             self.view.image, self.readout, self.progress], summary="TrainingExplorer: cost curve and decision regions")
-        self.result, self.error = None, ""
+        self.result, self.error, self.notes, self._resetting = None, "", [], False
         for control in self.controls:
             control.observe(self.update, names="value")
         self.retrain.on_click(self._next_seed)
@@ -225,23 +228,53 @@ class TrainingExplorer:
     def _next_seed(self, _button=None):
         self.seed.value = self.seed.value + 1  # the observer retrains
 
+    def _bounds(self):
+        """Each numeric control with the range it must keep (the log slider's in powers of 10)."""
+        return ((self.learning_rate, *(math.log10(x) for x in LEARNING_RATE_RANGE)),
+                (self.batch_size, *BATCH_SIZE_RANGE), (self.seed, *SEED_RANGE))
+
+    def _reset_controls(self, values) -> None:
+        """Show ``values`` and put every control's range back, without retraining meanwhile."""
+        self._resetting = True
+        try:
+            for control, low, high in self._bounds():  # widen first: nothing clamps on the way
+                control.max, control.min = max(control.max, high), min(control.min, low)
+            for control, name in zip(self.controls, DEFAULTS):
+                if control.value != values[name]:
+                    control.value = values[name]
+            for control, low, high in self._bounds():
+                control.min, control.max = low, high
+        finally:
+            self._resetting = False
+
     def update(self, change=None) -> None:
-        """Retrain with the current control values and redraw (a bad value: a message, plot kept)."""
+        """Retrain with the current control values and redraw (a bad value: a message, plot kept).
+
+        Never trusts the browser: a number outside its control's range is clamped into it
+        first (:func:`~backproplab.explorer.clamp_settings`), and ``run_experiment`` refuses
+        anything else out of range and any run too big for a classroom.
+        """
+        if self._resetting:
+            return
+        values, self.notes = clamp_settings(self.values())
+        if self.notes or any((c.min, c.max) != (low, high) for c, low, high in self._bounds()):
+            self._reset_controls(values)
+        notes = "".join(f'<br><span style="color:{WARNING_COLOR}">{html.escape(n, quote=False)}.</span>' for n in self.notes)
         self._started = self._last_draw = time.perf_counter()
         self._partial = ([], [])
         try:
-            result = run_experiment(**self.values(), callback=self._on_record)
-        except ValueError as exc:  # a bad value typed into a control
+            result = run_experiment(**values, callback=self._on_record)
+        except ValueError as exc:  # a bad value typed into a control, or a run too big
             self.error = str(exc)
-            self.readout.value = (f'<span style="color:{WARNING_COLOR}"><b>{self.error}</b></span> '
-                                  "(the plot shows the last good run)")
+            self.readout.value = (f'<span style="color:{WARNING_COLOR}"><b>{html.escape(self.error, quote=False)}</b></span> '
+                                  "(the plot shows the last good run)" + notes)
             return
         finally:
             self.progress.layout.visibility = "hidden"
         self.error = ""
         self.result = result
         self._draw(result)
-        self.readout.value = readout_html(result)
+        self.readout.value = readout_html(result) + notes
 
     def _on_record(self, iteration, cost):
         """``callback`` of ``Network.train``: a progress bar and a growing curve for long runs."""
