@@ -234,3 +234,18 @@ def test_bad_sample_gives_a_message_not_a_traceback():
 def test_bad_constructor_values_are_rejected_clearly(kwargs, message):
     with pytest.raises(ValueError, match=message):
         SensitivityExplorer(**kwargs)
+
+
+def test_values_sent_beyond_a_controls_range_are_clamped_in_the_kernel():
+    """A client can send any value and any min/max (they are synced traits): the kernel restores both."""
+    w = SensitivityExplorer()
+    w.point.max, w.point.value = 10_000, 5_000  # what a hostile comm update can do
+    assert (w.point.min, w.point.max, w.point.value) == (1, 10, 10)
+    assert "data point 5000 is outside 1 to 10: used 10" in w.text.value
+    np.testing.assert_array_equal(w.sample[0], X[9])
+    w.h.min, w.h.value = -1e9, -1e9
+    assert (w.h.min, w.h.max, w.h.value) == (-3.0, 3.0, -3.0) and "nudge h" in w.text.value
+    w.neuron.max, w.neuron.value = 50, 40
+    assert w.neuron.value == 3 and w.neuron.max == 3 and w.result.neuron == 3
+    w.h.value = 0.5  # a good value: no note left over
+    assert "outside" not in w.text.value

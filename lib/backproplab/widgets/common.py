@@ -116,3 +116,31 @@ def on_change(controls, callback) -> None:
     """Call ``callback(change)`` whenever the value of any of ``controls`` changes."""
     for control in controls:
         control.observe(callback, names="value")
+
+
+def enforce_ranges(bounds) -> list:
+    """Put numeric controls back into their ranges, in the kernel: never trust the browser.
+
+    A client can send any value for a slider, and any ``min`` or ``max`` too (both are synced
+    traits), so a slider's own validation is no guard.  Each control's range is restored and
+    its value clamped into it.
+
+    Parameters
+    ----------
+    bounds : sequence of (control, low, high, name)
+        A slider or bounded text box, the range it must keep, and its name for the message.
+
+    Returns
+    -------
+    list of str
+        One plain sentence per value that was out of range (empty if none was).
+    """
+    notes = []
+    for control, low, high, name in bounds:
+        value = control.value
+        control.max, control.min = max(control.max, high), min(control.min, low)  # widen: nothing clamps
+        control.value = min(max(value, low), high)
+        control.min, control.max = low, high
+        if control.value != value:
+            notes.append(f"{name} {value:g} is outside {low:g} to {high:g}: used {control.value:g}")
+    return notes

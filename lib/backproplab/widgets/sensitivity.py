@@ -22,7 +22,7 @@ from .. import validation
 from ..data import load_dataset
 from ..network import Network
 from ..plots import COLORS, new_figure
-from .common import FigureView, on_change, panel, readout
+from .common import FigureView, enforce_ranges, on_change, panel, readout
 
 WIDE_LABEL = {"description_width": "initial"}  # show a control's whole description
 
@@ -186,7 +186,7 @@ class SensitivityExplorer:
         self.figure.set_layout_engine(None)  # keep the first layout: redraws are twice as fast
         self.widget = panel([[self.activation, self.layer, self.neuron], [self.h, self.point]], self.view, self.text,
                             "SensitivityExplorer: nudge z[l]_j by h and compare the change of C with delta * h")
-        self.result, self._busy = None, False
+        self.result, self._busy, self.notes = None, False, []
         on_change([self.activation, self.layer, self.neuron, self.h, self.point], self._on_change)
         self.update()
 
@@ -234,11 +234,12 @@ class SensitivityExplorer:
     def _on_change(self, change):
         if self._busy:
             return
-        if change["owner"] is self.layer:  # the neuron range follows the layer's width
+        self._busy = True  # clamping a control would redraw once more: redraw once, below
+        try:  # the neuron's range follows the layer's width; every value is checked here, in the kernel
             n_l = self._base.sizes[self.layer.value - 1]
-            self._busy = True  # clamping the neuron would redraw once more: redraw once, below
-            self.neuron.value = min(self.neuron.value, n_l)
-            self.neuron.max = n_l
+            self.notes = enforce_ranges([(self.neuron, 1, n_l, "neuron j"), (self.h, -self.h_max, self.h_max, "nudge h"),
+                                         (self.point, 1, len(self._X), "data point")])
+        finally:
             self._busy = False
         self.update()
 
@@ -277,4 +278,5 @@ class SensitivityExplorer:
         self.text.value = (
             f"δ<sup>[{r.layer}]</sup><sub>{r.neuron}</sub> = {r.delta:.6f} from backprop {equation}<br>"
             f"h = {r.h:.2f}: predicted change δ·h = {r.predicted:.6f}, actual change C(h) − C(0) = "
-            f"{r.actual:.6f}, actual / predicted = {ratio}, difference = {r.actual - r.predicted:.2e}")
+            f"{r.actual:.6f}, actual / predicted = {ratio}, difference = {r.actual - r.predicted:.2e}"
+            + "".join(f"<br>{note}." for note in self.notes))
