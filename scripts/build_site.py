@@ -46,7 +46,10 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebook_form  # noqa: E402
-from student_version import BLOCK as SOLUTION  # noqa: E402  (### BEGIN SOLUTION ... ### END SOLUTION)
+from student_version import BEGIN, END  # noqa: E402  (### BEGIN SOLUTION, ### END SOLUTION)
+
+# A worked answer in a Markdown cell: from its BEGIN line to its END line.
+SOLUTION = re.compile(rf"^[ \t]*{re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.M | re.S)
 
 ENV_LAUNCH = "BACKPROPLAB_LAUNCH"  # what `make site LAUNCH=...` sets
 RUNNING_ANCHOR = "running-the-notebooks"  # the landing page's section on running them
