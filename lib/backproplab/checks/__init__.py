@@ -14,6 +14,7 @@ One module per group of notebooks: :mod:`.calculus` (00), :mod:`.lemma` (01 to 0
 from ._core import CheckResult, run_check
 from .autodiff import check_mode_counts, check_softplus
 from .calculus import check_central_difference, check_sigmoid_prime, check_tanh_prime
+from .generalisation import check_decayed_gradients, check_dropout_delta, check_numbers
 from .lemma import (check_bias_gradient, check_bias_update, check_hidden_delta, check_output_delta,
                     check_weight_gradient)
 from .training import check_backprop, check_sgd_step
