@@ -173,15 +173,15 @@ def test_default_run_is_network_train_with_the_fixed_settings_and_it_overfits():
     split = g.get_split("moons")
     X, Y = g.training_set(split, 20)
     net = Network([2, 50, 2], seed=0, **g.NETWORK)
-    history, curves = g.train_with_curves(net, (X, Y), split.validation, iterations=1000, seed=0, record_every=10,
-                                          **g.LEARNING["2-D"])
+    history, curves = g.train_with_curves(net, (X, Y), split.validation, iterations=1000, seed=0,
+                                          record_every=1000 // g.CURVE_POINTS, **g.LEARNING["2-D"])
     np.testing.assert_array_equal(r.curves.iterations, curves.iterations)
     np.testing.assert_array_equal(r.curves.validation_cost, curves.validation_cost)
     assert r.test_accuracy == net.accuracy(*split.test)
     assert r.n_test_correct == round(net.accuracy(*split.test) * 500)
     assert r.train_accuracy == 1.0 and r.status == "overfitting"
     assert "validation cost rose" in r.message and "Try weight decay" in r.message
-    assert r.regions.shape == (80, 80) and r.confusion is None
+    assert r.regions.shape == (g.RESOLUTION, g.RESOLUTION) and r.confusion is None
     assert r.stopped_at is None and r.restored is None and r.notes == []
 
 
@@ -194,7 +194,7 @@ def test_each_remedy_reaches_train():
         stop = dict(patience=g.PATIENCE) if options.get("early_stopping") else {}
         plain = {k: v for k, v in options.items() if k != "early_stopping"}
         history, curves = g.train_with_curves(net, (X, Y), split.validation, iterations=1000, seed=0,
-                                              record_every=10, **g.LEARNING["2-D"], **plain, **stop)
+                                              record_every=1000 // g.CURVE_POINTS, **g.LEARNING["2-D"], **plain, **stop)
         np.testing.assert_array_equal(r.curves.training_cost, curves.training_cost)
         assert r.test_accuracy == net.accuracy(*split.test)
 
@@ -209,7 +209,7 @@ def test_remedies_make_the_moons_generalise_better_than_none():
 def test_early_stopping_restores_and_says_where():
     r = g.run_generalisation(early_stopping=True)
     assert r.status == "ok" and r.stopped_at is not None and r.restored < r.stopped_at
-    assert r.stopped_at - r.restored == g.PATIENCE * 10
+    assert r.stopped_at - r.restored == g.PATIENCE * (1000 // g.CURVE_POINTS)
     assert r.net.cost(*r.split.validation) == pytest.approx(r.curves.validation_cost.min(), rel=1e-12)
     assert f"stopped at iteration {r.stopped_at:,}" in r.message
     assert f"parameters of iteration {r.restored:,}" in r.message

@@ -33,7 +33,7 @@ import numpy as np
 from .budget import check_budget
 from .data import load_dataset, make_dataset
 from .errors import TrainingDiverged
-from .explorer import CURVE_POINTS, decision_regions
+from .explorer import decision_regions
 from .network import Network
 from .split import train_validation_test_split
 
@@ -53,14 +53,16 @@ MAX_WEIGHT_DECAY = 0.1
 MAX_DROPOUT = 0.8
 MIN_ITERATIONS, MAX_ITERATIONS = 10, 10_000
 MAX_SEED = 10**6
-PATIENCE = 10  # early stopping: recordings without a new lowest validation cost
+PATIENCE = 5  # early stopping: recordings without a new lowest validation cost
+CURVE_POINTS = 50  # recordings per run: every recording costs two passes over the data
+RESOLUTION = 64  # decision-region grid: RESOLUTION x RESOLUTION points
 DEFAULTS = dict(dataset="moons", n_train=20, hidden=50, weight_decay=0.0, dropout=0.0, early_stopping=False,
                 iterations=1000, seed=0)
 
 # Thresholds of diagnose_fit().  SGD makes the recorded costs jitter, so the end of a run is
 # the median of its last TAIL recordings, not the last one.
 RISE = 1.25  # "overfitting": the validation cost ends 25 % or more above its lowest value, while the
-TAIL = 10  # training cost ends 25 % or more below its value there (both: the median of the last 10 recordings)
+TAIL = 5  # training cost ends 25 % or more below its value there (both: the median of the last 5 recordings)
 UNDERFIT = 0.90  # "underfitting": fewer than 90 % of the training samples classified right
 
 
@@ -447,4 +449,4 @@ def early_stopping_message(curves: Curves, stopped_at, restored) -> str:
 def region_grid(net, split: Split):
     """The decision regions over the whole 2-D data set (the same grid for every run on it)."""
     everything = np.vstack([split.training[0], split.validation[0], split.test[0]])
-    return decision_regions(net, everything)
+    return decision_regions(net, everything, resolution=RESOLUTION)
