@@ -9,27 +9,15 @@ the redraw.  A heavier setting is timed too, to show why it gets a progress bar.
 
 Run it on its own: ``.venv/bin/python benchmarks/bench_generalisation.py``.
 """
-import statistics
-import time
-
 from backproplab import Network
 from backproplab.generalisation import (CURVE_POINTS, DEFAULTS, LEARNING, NETWORK, get_split, run_generalisation,
                                         training_set)
 from backproplab.widgets.generalisation import GeneralisationExplorer
+from bench_widgets import latency  # median seconds from a control's change to the new picture
 from common import machine, median_seconds
 
 GOAL = 0.100  # seconds
 REPEATS = 15
-
-
-def latency(explorer, control, values, repeats=REPEATS):
-    """Median seconds from ``control.value = v`` to the new picture, cycling through ``values``."""
-    times = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        control.value = values[i % len(values)]  # the observer retrains and redraws
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main():
