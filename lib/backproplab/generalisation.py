@@ -61,8 +61,8 @@ DEFAULTS = dict(dataset="moons", n_train=20, hidden=50, weight_decay=0.0, dropou
 
 # Thresholds of diagnose_fit().  SGD makes the recorded costs jitter, so the end of a run is
 # the median of its last TAIL recordings, not the last one.
-RISE = 1.25  # "overfitting": the validation cost ends 25 % or more above its lowest value, while the
-TAIL = 5  # training cost ends 25 % or more below its value there (both: the median of the last 5 recordings)
+RISE = 1.25  # "overfitting": the validation cost ends at least 1.25 times its lowest value, while the
+TAIL = 5  # training cost ends at most 1/1.25 = 80 % of its value there (both: the median of the last 5 recordings)
 UNDERFIT = 0.90  # "underfitting": fewer than 90 % of the training samples classified right
 
 
