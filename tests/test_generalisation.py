@@ -236,7 +236,7 @@ def test_runs_are_deterministic():
     np.testing.assert_array_equal(a.regions, b.regions)
 
 
-def _diverging_train(self, X, Y, callback=None, iterations=0, **kwargs):
+def _diverging_train(self, X, Y, callback=None, **kwargs):
     """Stands in for Network.train: records twice, then gives up as the library does."""
     callback(0, 0.3)
     callback(10, 0.4)

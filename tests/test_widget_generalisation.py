@@ -13,9 +13,9 @@ from PIL import Image
 
 from backproplab import Network, budget
 from backproplab import generalisation as g
-from backproplab.errors import TrainingDiverged
 from backproplab.widgets import GeneralisationExplorer
 from backproplab.widgets import generalisation as gw
+from test_generalisation import _diverging_train  # stands in for Network.train: two recordings, then diverges
 
 pytestmark = pytest.mark.filterwarnings("error")
 
@@ -170,12 +170,6 @@ def test_a_run_beyond_the_work_budget_is_refused_in_the_readout(monkeypatch):
     monkeypatch.setattr(budget, "WORK_BUDGET", 1000)
     e.seed.value = 1
     assert e.result is result and "too much work" in e.readout.value
-
-
-def _diverging_train(self, X, Y, callback=None, **kwargs):
-    callback(0, 0.3)
-    callback(10, 0.4)
-    raise TrainingDiverged(812, kwargs["learning_rate"], float("nan"))
 
 
 def test_divergence_is_said_in_words(monkeypatch):
