@@ -14,6 +14,7 @@ The modules, each short enough to read in one sitting:
 * :mod:`~backproplab.data`: the Higham data set, handwritten digits and generated sets;
 * :mod:`~backproplab.split`: training, validation and test sets;
 * :mod:`~backproplab.autodiff` and :mod:`~backproplab.graphs`: reverse-mode automatic differentiation (notebook 06);
+* :mod:`~backproplab.generalisation` and :mod:`~backproplab.plots_generalisation`: the generalisation explorer's model and plots (notebook 07);
 * :mod:`~backproplab.plots`, :mod:`~backproplab.checks`, :mod:`~backproplab.widgets`: for
   the notebooks.
 """

@@ -15,13 +15,14 @@ PASSED or how far off each number is, never the expected value.  :func:`reveal` 
 the library's code for an exercise once its check has passed.
 
 One module per group of notebooks: :mod:`.calculus` (00), :mod:`.lemma` (01 to 04),
-:mod:`.training` (04 and 05); the shared machinery is in :mod:`._core` (running and
+:mod:`.training` (04 and 05), :mod:`.autodiff` (06), :mod:`.generalisation` (07); the shared machinery is in :mod:`._core` (running and
 diagnosing a student's function), :mod:`._numbers` (paper exercises) and :mod:`._reveal`.
 """
 from ._core import CheckResult, Mistake, run_check
 from ._numbers import check_numbers
 from ._reveal import reveal, source_of
 from .autodiff import check_mode_counts, check_softplus
+from .generalisation import check_decayed_gradients, check_dropout_delta, check_regularisation_numbers
 from .calculus import (check_central_difference, check_parameter_count, check_sigmoid_prime,
                        check_softplus_prime, check_tanh_prime, check_tanh_prime_from_sigmoid)
 from .lemma import (check_bias_gradient, check_bias_update, check_halving_norm, check_hidden_delta,
@@ -38,4 +39,5 @@ __all__ = [
     "check_weight_gradient",
     "check_backprop", "check_plateau", "check_sgd_step",
     "check_mode_counts", "check_softplus",
+    "check_decayed_gradients", "check_dropout_delta", "check_regularisation_numbers",
 ]

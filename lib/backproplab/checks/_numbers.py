@@ -22,8 +22,9 @@ def check_numbers(name, student, expected, slips=(), rtol=2e-3) -> CheckResult:
         ``{quantity name: value}`` in the order ``my_answer`` returns them.
     slips : sequence of (str, float, str)
         ``(quantity name, value, sentence)``: a typical slip and what it suggests.
-    rtol : float
-        Relative tolerance: three significant digits or an exact fraction pass.
+    rtol : float or dict
+        Relative tolerance: three significant digits or an exact fraction pass.  A dict gives
+        each quantity its own (``0`` for a count that must be exact); missing ones get 2e-3.
 
     Returns
     -------
@@ -55,18 +56,21 @@ def _numbers(name, student, expected, slips, rtol) -> CheckResult:
         return CheckResult(name, "failed", f"{name}: FAILED: my_answer() should return {len(names)} "
                                            f"number(s), {', '.join(names)}; it returned {len(values)}")
     problems = []
+    tolerance = rtol if isinstance(rtol, dict) else dict.fromkeys(names, rtol)
     for quantity, value in zip(names, values):
+        rtol = tolerance.get(quantity, 2e-3)
         problem = _number_problem(quantity, value, expected[quantity], rtol)
         if problem is not None:
             for slip_quantity, slip, sentence in slips:
-                if slip_quantity == quantity and _number_problem(quantity, value, slip, rtol) is None:
+                if slip_quantity == quantity and _number_problem(quantity, value, slip, max(rtol, 1e-3)) is None:
                     problem += f" {_capital(sentence)}"
                     break
             problems.append(problem)
     if problems:
         return CheckResult(name, "failed", f"{name}: FAILED: " + " ".join(problems))
-    accuracy = "exactly" if rtol == 0 else f"to {rtol:.1%}"
-    return CheckResult(name, "passed", f"{name}: PASSED ({', '.join(names)} right {accuracy})")
+    if all(tolerance.get(q, 2e-3) == 0 for q in names):
+        return CheckResult(name, "passed", f"{name}: PASSED ({', '.join(names)} right exactly)")
+    return CheckResult(name, "passed", f"{name}: PASSED ({', '.join(names)} right)")
 
 
 def _short(value) -> str:

@@ -18,6 +18,7 @@ _WIDGETS = {
     "WeightGradientExplorer": "weights",     # notebook 04
     "TrainingExplorer": "training",          # notebook 05
     "BackwardPassExplorer": "backward_pass",  # notebook 06
+    "GeneralisationExplorer": "generalisation",  # notebook 07
 }
 
 __all__ = ["FigureView", "Panel", "readout", *_WIDGETS]
