@@ -239,7 +239,7 @@ def test_app_on_a_projector(app, chromium, shots, capsys, width, height):
         assert page.locator("mjx-container").count() > 0, "the math in the text was not typeset"
         page.screenshot(path=str(shots / f"{name}-0-top.png"))
         sections = lab_pages.app_sections(page)
-        assert len(sections) == 2, "expected the training explorer and the sensitivity widget"
+        assert len(sections) == 3, "expected the training, sensitivity and generalisation explorers"
         for i in range(len(sections)):
             lab_pages.scroll_to_panel(page, i)
             page.screenshot(path=str(shots / f"{name}-{i + 1}-section.png"))
