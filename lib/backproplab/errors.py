@@ -28,15 +28,18 @@ def largest_magnitude(arrays) -> float:
     return largest
 
 
-def overflow_culprits(X, Y, parameters) -> list:
+def overflow_culprits(X, Y, parameters, starting=True) -> list:
     """What, besides the learning rate, makes a network's arithmetic overflow.
 
     Parameters
     ----------
     X, Y : ndarray
         The inputs and targets.
-    parameters : sequence of ndarray
+    parameters : sequence of ndarray (or of their largest magnitudes)
         The weights and biases the computation started from.
+    starting : bool
+        Whether ``parameters`` are those a training run started from (the advice is then
+        to start from smaller ones) or those of a network as it is.
 
     Returns
     -------
@@ -55,13 +58,14 @@ def overflow_culprits(X, Y, parameters) -> list:
                                     f"outputs in the same units)"))
     if size_P > PARAMETER_LIMIT:
         culprits.append(("starting weights", f"the starting weights and biases reach {size_P:.3g} in magnitude; "
-                                             f"start from smaller ones (init_scale=0.5, as in Higham & Higham)"))
+                                             f"start from smaller ones (init_scale=0.5, as in Higham & Higham)"
+                         if starting else f"the weights and biases reach {size_P:.3g} in magnitude"))
     return culprits
 
 
 def overflow_message(X, Y, parameters) -> str:
-    """Why a cost or gradient is not finite, in words: the culprits, or the network itself."""
-    culprits = overflow_culprits(X, Y, parameters)
+    """Why a network's cost, gradient or output is not finite, in words: the culprits, or the network itself."""
+    culprits = overflow_culprits(X, Y, parameters, starting=False)
     if culprits:
         return "; ".join(text for _, text in culprits)
     return (f"the network amplifies its inputs (up to {largest_magnitude([X]):.3g}) beyond float64's range "
