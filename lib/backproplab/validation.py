@@ -40,15 +40,25 @@ def as_real_array(values, name: str) -> np.ndarray:
         i = int(np.argmax(flat.imag != 0)) if np.any(flat.imag != 0) else 0
         raise ValueError(f"{name} holds complex numbers ({name}{_index(arr, i)} is {flat[i].item()!r}); expected "
                          "real numbers (take .real if the imaginary parts are meant to be dropped)")
-    # text, None or other objects among the entries: name the first one that is not a real number
-    flat = arr.ravel()
-    for i, v in enumerate(flat):
+    # text, None or other objects among the entries: name the first one that is not a real
+    # number, as it was given (np.asarray turns [1.0, "a"] into the strings "1.0" and "a")
+    given = np.asarray(values, dtype=object)
+    for i, v in enumerate(given.ravel()):
         v = v.item() if isinstance(v, np.generic) else v  # np.str_('a') as 'a'
-        if isinstance(v, bool) or not isinstance(v, Real):
+        if v is None or isinstance(v, (str, bytes, complex)) or not _is_real(v):
             kind = "complex number" if isinstance(v, complex) else type(v).__name__
-            raise ValueError(f"{name} must be an array of numbers: {name}{_index(arr, i)} is {v!r} "
+            raise ValueError(f"{name} must be an array of numbers: {name}{_index(given, i)} is {v!r} "
                              f"(a {kind}); expected a real number")
-    return arr.astype(float)
+    return given.astype(float)
+
+
+def _is_real(value) -> bool:
+    """True for a number that float() takes (int, float, Fraction, Decimal, numpy numbers...)."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _index(arr: np.ndarray, flat_position: int) -> str:
