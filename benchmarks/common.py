@@ -14,8 +14,10 @@ import os
 import sys
 
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-# Too late when numpy is loaded already (a benchmark that imports common after it): say so.
-PINNED = "numpy" not in sys.modules or all(os.environ.get(v) == "1" for v in THREAD_VARIABLES)
+# Too late when numpy is loaded already (a benchmark that imports common after it), unless the
+# environment had pinned OpenBLAS (numpy's BLAS) itself: say which.
+PINNED = "numpy" not in sys.modules or os.environ.get("OPENBLAS_NUM_THREADS",
+                                                      os.environ.get("OMP_NUM_THREADS")) == "1"
 for variable in THREAD_VARIABLES:
     os.environ[variable] = "1"
 
@@ -37,6 +39,10 @@ def seconds(fn, number=1) -> float:
 def alternating(functions: dict, rounds=15, number=1) -> dict:
     """Time each of ``functions`` (name -> callable) once per round, in turn, after a warm-up.
 
+    ``number`` (an int, or a dict name -> int) is how many calls make one timing: give a
+    quick function more calls, so that both sides of a ratio span about the same time and
+    meet the same changes of load.
+
     Returns
     -------
     dict of name -> list of float
@@ -45,10 +51,11 @@ def alternating(functions: dict, rounds=15, number=1) -> dict:
     """
     for fn in functions.values():
         fn()  # warm up caches and lazy imports
+    numbers = number if isinstance(number, dict) else {name: number for name in functions}
     times = {name: [] for name in functions}
     for _ in range(rounds):
         for name, fn in functions.items():
-            times[name].append(seconds(fn, number))
+            times[name].append(seconds(fn, numbers[name]))
     return times
 
 

@@ -312,7 +312,10 @@ def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.
     ``sigma'(z[l])`` from it (``prime_of_a``) instead of computing ``sigma(z[l])`` again,
     works on plain lists, and updates each layer's ``W`` and ``b`` as soon as ``delta[l-1]``
     has used ``W[l]``.  Every number is computed by the same operations, in the same order,
-    as in :func:`readable_step`, so the parameters come out equal.
+    as in :func:`readable_step`, so the parameters come out equal.  It holds on to ``net``'s
+    weight and bias arrays and updates them in place: a callback that replaces one
+    (``net.weights[l] = ...``) rather than writing into it (``net.weights[l][...] = ...``) is
+    not seen by the rest of the run.
     """
     quadratic = net.cost_function == COSTS["quadratic"]  # else cross-entropy of a sigmoid output
     layers = list(zip(net.weights, net.biases, net._sigmas))
