@@ -28,7 +28,7 @@ def largest_magnitude(arrays) -> float:
     return largest
 
 
-def overflow_culprits(X, Y, parameters, starting=True) -> list:
+def overflow_culprits(X, Y, parameters, starting=True, names=("X", "Y")) -> list:
     """What, besides the learning rate, makes a network's arithmetic overflow.
 
     Parameters
@@ -40,6 +40,8 @@ def overflow_culprits(X, Y, parameters, starting=True) -> list:
     starting : bool
         Whether ``parameters`` are those a training run started from (the advice is then
         to start from smaller ones) or those of a network as it is.
+    names : pair of str
+        What the messages call ``X`` and ``Y``.
 
     Returns
     -------
@@ -51,11 +53,11 @@ def overflow_culprits(X, Y, parameters, starting=True) -> list:
     culprits = []
     size_X, size_Y, size_P = largest_magnitude([X]), largest_magnitude([Y]), largest_magnitude(parameters)
     if size_X > DATA_LIMIT:
-        culprits.append(("inputs", f"the inputs X reach {size_X:.3g} in magnitude; scale them (for example to "
-                                   f"[0, 1], or to mean 0 and standard deviation 1)"))
+        culprits.append(("inputs", f"the inputs {names[0]} reach {size_X:.3g} in magnitude; scale them (for "
+                                   f"example to [0, 1], or to mean 0 and standard deviation 1)"))
     if size_Y > DATA_LIMIT:
-        culprits.append(("targets", f"the targets Y reach {size_Y:.3g} in magnitude; scale them (and read the "
-                                    f"outputs in the same units)"))
+        culprits.append(("targets", f"the targets {names[1]} reach {size_Y:.3g} in magnitude; scale them (and read "
+                                    f"the outputs in the same units)"))
     if size_P > PARAMETER_LIMIT:
         culprits.append(("starting weights", f"the starting weights and biases reach {size_P:.3g} in magnitude; "
                                              f"start from smaller ones (init_scale=0.5, as in Higham & Higham)"
@@ -63,9 +65,9 @@ def overflow_culprits(X, Y, parameters, starting=True) -> list:
     return culprits
 
 
-def overflow_message(X, Y, parameters) -> str:
+def overflow_message(X, Y, parameters, names=("X", "Y")) -> str:
     """Why a network's cost, gradient or output is not finite, in words: the culprits, or the network itself."""
-    culprits = overflow_culprits(X, Y, parameters, starting=False)
+    culprits = overflow_culprits(X, Y, parameters, starting=False, names=names)
     if culprits:
         return "; ".join(text for _, text in culprits)
     return (f"the network amplifies its inputs (up to {largest_magnitude([X]):.3g}) beyond float64's range "
