@@ -333,8 +333,8 @@ def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.
             z += b  # (19)
             s.append(sigma.sigma(z))  # (20)
             a.append(s[-1] * masks[l] if l < len(masks) else s[-1])
-        r = a[L] - y
         if quadratic:
+            r = a[L] - y
             cost = 0.5 * float(np.vdot(r, r))
             delta = layers[-1][2].prime_of_a(a[L]) * r  # (22)
         else:  # sigmoid output with cross-entropy, from z as in costs.output_cost and lemma.output_delta
