@@ -104,3 +104,14 @@ def test_bad_early_stopping_arguments(kwargs, message):
         net.train(X, Y, iterations=5, **kwargs)
     for p, q in zip(snapshot(net), before):
         np.testing.assert_array_equal(p, q)
+
+
+def test_a_validation_set_whose_cost_overflows_is_named():
+    X, Y = load_dataset("higham")
+    net = Network([2, 3, 2], activation="relu", output_activation="linear", seed=0)
+    before = snapshot(net)
+    with pytest.raises(ValueError, match=r"the cost on the validation set is inf, not a finite number: the inputs "
+                                         r"X_val reach 9e\+199 in magnitude; scale them"):
+        net.train(X, Y, iterations=5, validation=(X * 1e200, Y))
+    for p, q in zip(snapshot(net), before):
+        np.testing.assert_array_equal(p, q)

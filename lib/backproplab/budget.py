@@ -14,7 +14,10 @@ budget                    what it bounds                                        
                           batch size (small networks, where a sample costs far
                           more than its few parameters say)
 :data:`MEMORY_BUDGET`     the arrays of one step: inputs, targets and every      512 MiB
-                          layer's ``z``, ``a`` and ``delta`` for the batch
+                          layer's ``z``, ``a`` and ``delta`` for the batch; and
+                          the weights and biases of one network
+                          (:func:`check_network_size`, before ``Network``
+                          allocates them)
 ========================  =====================================================  =================
 
 Why these values (measured on the project's 2-core machine, ``benchmarks/`` and issue 9):
@@ -91,6 +94,21 @@ def check_budget(sizes, iterations: int, batch_size: int, batch_name: str = "bat
             f"a batch of {batch_size:,} samples through layers {list(sizes)} needs about {memory / 2**20:,.0f} MiB "
             f"per step, beyond the budget of {MEMORY_BUDGET / 2**20:.0f} MiB (backproplab.budget.MEMORY_BUDGET); "
             f"reduce the batch size")
+
+
+def check_network_size(sizes) -> None:
+    """Refuse a network whose weights and biases would take more than :data:`MEMORY_BUDGET`.
+
+    ``Network([2, 10**9, 2])`` asks for 5 x 10^9 parameters, 40 GB of float64: refused with a
+    ``ValueError`` naming that size, before numpy tries to allocate any of it.
+    """
+    P = n_parameters(sizes)
+    nbytes = 8 * P
+    if nbytes > MEMORY_BUDGET:
+        raise ValueError(
+            f"a network with layers {list(sizes)} has {P:,} weights and biases, {nbytes / 1e9:,.3g} GB as float64, "
+            f"beyond the budget of {MEMORY_BUDGET / 1e9:.2g} GB for one network (backproplab.budget.MEMORY_BUDGET); "
+            f"use narrower or fewer layers")
 
 
 def chunk_rows(batch_size: int) -> int:

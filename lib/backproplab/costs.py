@@ -9,11 +9,15 @@ one sample and the value is returned per sample.
   ``C = -sum_j [y_j log a_j + (1 - y_j) log(1 - a_j)]``, so
   ``dC/da_j = (a_j - y_j) / (a_j (1 - a_j))``.
 
-With a sigmoid output, ``sigma'(z) = a (1 - a)`` cancels that denominator and the output
-delta (22) becomes exactly ``a - y``: nothing in the code special-cases this pair, the
-cancellation happens in :func:`backproplab.lemma.output_delta`.  It is exact as long as
-``a`` is a float strictly between 0 and 1, that is for ``-745 < z < 37``; beyond ``z = 37``
-the sigmoid rounds to exactly 1, ``sigma'(z)`` to 0, and so does the computed delta.
+**A sigmoid output with cross-entropy** is the one pair the library computes from ``z``
+rather than from ``a``.  With ``a = sigma(z)``, ``sigma'(z) = a (1 - a)`` cancels the cost
+gradient's denominator and the output delta (22) is ``a - y``
+(:func:`backproplab.lemma.output_delta`); and since ``-log sigma(z) = softplus(-z)`` and
+``-log(1 - sigma(z)) = softplus(z)``, with ``softplus(t) = log(1 + e^t)``, the cost is
+:func:`cross_entropy_from_z`.  Both are exact for every finite ``z``.  Computed from ``a`` they
+are not: ``sigma(z)`` rounds to exactly 1 once ``z > 36.7`` (and to 0 once ``z < -745``), so
+``log(1 - a)`` is ``log 0`` and ``sigma'(z) = a (1 - a)`` is 0, while ``a - y`` is still right.
+:func:`output_cost` picks the form for a layer's activation and cost.
 """
 from __future__ import annotations
 
@@ -22,10 +26,12 @@ from typing import Callable
 
 import numpy as np
 
-# Cross-entropy needs 0 < a < 1.  A sigmoid output rounds to exactly 1 once z > about 37
-# (and to 0 below about -745), so a is moved to the nearest float inside the interval:
-# no log(0), no division by 0, and every a that is already inside is left untouched, so
-# a sigmoid's sigma'(z) = a (1 - a) still cancels exactly (see lemma.output_delta).
+from .activations import ACTIVATIONS
+
+# Cross-entropy from a needs 0 < a < 1.  A sigmoid output rounds to exactly 1 once z > about 37
+# (and to 0 below about -745), so a is moved to the nearest float inside the interval: no
+# log(0), no division by 0, and every a that is already inside is left untouched.  (The
+# network never relies on this: its sigmoid output's cost and delta come from z.)
 A_MIN = np.finfo(float).tiny          # the smallest positive normal float, about 2.2e-308
 A_MAX = np.nextafter(1.0, 0.0)        # the largest float below 1, 1 - 1.1e-16
 
@@ -80,10 +86,65 @@ def cross_entropy_gradient(a, y):
     return (a - y) / (a * (1.0 - a))
 
 
+def cross_entropy_from_z(z, y):
+    """Cross-entropy of the sigmoid output ``a = sigma(z)``, from ``z``: exact for every finite ``z``.
+
+    ``-log sigma(z) = log(1 + e^{-z}) = softplus(-z)`` and ``-log(1 - sigma(z)) = softplus(z)``, so::
+
+        C = sum_j [ y_j softplus(-z_j) + (1 - y_j) softplus(z_j) ]
+
+    Both terms are >= 0 (nothing cancels), and ``softplus(t) = logaddexp(0, t)`` never
+    overflows: ``z = 40, y = 1`` gives ``4.2e-18`` and ``z = 1e4, y = 0`` gives ``1e4``,
+    where the same cost computed from ``a = sigma(z)``, which rounds to 1, is 1.1e-16 and
+    36.7 (:func:`cross_entropy` clips ``a`` to ``A_MAX = 1 - 1.1e-16``).
+
+    Parameters
+    ----------
+    z : ndarray of shape (n_L,) or (n_samples, n_L)
+        The output layer's weighted input ``z[L]``.
+    y : ndarray, the same shape, entries in [0, 1]
+
+    Returns
+    -------
+    float or ndarray of shape (n_samples,): the cost of each sample
+    """
+    z = np.asarray(z, dtype=float)
+    return np.sum(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z), axis=-1)
+
+
 COSTS = {
     "quadratic": Cost("quadratic", quadratic, quadratic_gradient),
     "cross_entropy": Cost("cross_entropy", cross_entropy, cross_entropy_gradient),
 }
+
+
+def is_sigmoid_cross_entropy(activation, cost) -> bool:
+    """True for the library's sigmoid output with the cross-entropy cost: the pair computed from ``z``."""
+    return activation == ACTIVATIONS["sigmoid"] and cost == COSTS["cross_entropy"]
+
+
+def output_cost(z_L, a_L, y, activation, cost):
+    """The cost of each sample from the output layer's ``z[L]`` and ``a[L] = sigma(z[L])``.
+
+    ``cost.value(a_L, y)``, except for a sigmoid output with cross-entropy, whose cost is
+    computed from ``z_L`` (:func:`cross_entropy_from_z`) so that it stays exact when ``a_L``
+    rounds to 0 or 1.
+
+    Parameters
+    ----------
+    z_L, a_L : ndarray of shape (n_L,) or (n_samples, n_L)
+    y : ndarray, the same shape
+    activation : Activation
+        The output layer's activation.
+    cost : Cost
+
+    Returns
+    -------
+    float or ndarray of shape (n_samples,)
+    """
+    if is_sigmoid_cross_entropy(activation, cost):
+        return cross_entropy_from_z(z_L, y)
+    return cost.value(a_L, y)
 
 
 def get_cost(cost) -> Cost:

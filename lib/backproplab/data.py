@@ -22,17 +22,27 @@ from __future__ import annotations
 
 import csv
 import gzip
+import io
 import json
+import math
+import os
+import zlib
 from importlib import resources
+from numbers import Integral, Real
 from pathlib import Path
 
 import numpy as np
+
+from .validation import as_seed
 
 DATA_PACKAGE = "backproplab.datafiles"  # the repository's data/ folder, installed in the package
 FILES = {"higham": "higham.csv", "digits": "digits.csv.gz"}
 FULL_RUN = "higham_full_run.json"
 GENERATORS = ("xor", "circles", "moons", "spirals")
 DIGIT_PIXELS, DIGIT_MAX = 64, 16  # 8 x 8 images, each pixel a count 0..16 of "on" dots
+# make_dataset's limits: a million points (32 MB) is far more than any lesson draws, and noise
+# beyond ten times the unit square's side leaves nothing to learn (and 1e308 would overflow).
+MAX_POINTS, MAX_NOISE = 10**6, 10.0
 
 
 def one_hot(labels, n_classes=2) -> np.ndarray:
@@ -41,20 +51,51 @@ def one_hot(labels, n_classes=2) -> np.ndarray:
     return np.eye(n_classes)[labels]
 
 
-def read_csv(path) -> tuple:
-    """Read a ``x1,x2,label`` file; returns ``X`` (n, 2) and integer labels (n,).
+def read_text(path, compressed=False) -> str:
+    """The text of a UTF-8 file (gzip-compressed if ``compressed``), a byte-order mark dropped.
+
+    Spreadsheets often start a UTF-8 CSV file with the mark ``EF BB BF``; it is not data.
 
     Raises
     ------
     ValueError
-        Naming the file (and the line) when it is missing, has the wrong header, or a
-        line is not two numbers and a label 0 or 1.
+        Naming the file when it is missing, is a folder, cannot be read or decompressed, or
+        is not UTF-8 text (naming the line too).
     """
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"data file {path} is a folder, not a file")
     if not path.is_file():
         raise ValueError(f"data file {path} is missing")
+    try:
+        data = gzip.decompress(path.read_bytes()) if compressed else path.read_bytes()
+    except (OSError, EOFError, zlib.error) as exc:  # unreadable, or not gzip data
+        raise ValueError(f"data file {path} cannot be read{' as gzip-compressed data' if compressed else ''}: "
+                         f"{exc}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ValueError(f"{path}, line {line}: not UTF-8 text (byte {data[exc.start]:#04x}); save the file as "
+                         f"UTF-8 (CSV UTF-8 in a spreadsheet)") from None
+
+
+def read_csv(path) -> tuple:
+    """Read a ``x1,x2,label`` file; returns ``X`` (n, 2) and integer labels (n,).
+
+    The file is UTF-8 text, with or without a byte-order mark.
+
+    Raises
+    ------
+    ValueError
+        Naming the file (and the line) when it is missing or not a readable UTF-8 file
+        (:func:`read_text`), has the wrong header, or a line is not two numbers and a
+        label 0 or 1.
+    """
+    path = Path(path)
+    text = read_text(path)
     rows, labels = [], []
-    with path.open(newline="") as f:
+    with io.StringIO(text, newline="") as f:
         reader = csv.reader(f)
         header = next(reader, None)
         if header is None or [h.strip() for h in header] != ["x1", "x2", "label"]:
@@ -91,14 +132,13 @@ def read_digits(path) -> tuple:
     Raises
     ------
     ValueError
-        Naming the file (and the line) when it is missing or a line is not 64 pixels in
-        0..16 and a digit 0..9.
+        Naming the file (and the line) when it is missing or not readable UTF-8 gzip data
+        (:func:`read_text`), or a line is not 64 pixels in 0..16 and a digit 0..9.
     """
     path = Path(path)
-    if not path.is_file():
-        raise ValueError(f"data file {path} is missing")
+    text = read_text(path, compressed=True)
     rows = []
-    with gzip.open(path, "rt", newline="") as f:
+    with io.StringIO(text, newline="") as f:
         for line_no, row in enumerate(csv.reader(f), start=1):
             try:
                 values = [int(cell) for cell in row]
@@ -118,6 +158,9 @@ def read_digits(path) -> tuple:
 def data_file(filename, data_dir=None):
     """The installed data file ``filename`` (a path-like ``Traversable``), or ``data_dir/filename``."""
     if data_dir is not None:
+        if not isinstance(data_dir, (str, os.PathLike)):
+            raise ValueError(f"data_dir must be a folder's path (a str or a pathlib.Path), got {data_dir!r} "
+                             f"({type(data_dir).__name__})")
         return Path(data_dir) / filename
     return resources.files(DATA_PACKAGE) / filename
 
@@ -144,7 +187,8 @@ def load_dataset(name="higham", data_dir=None):
     if not isinstance(name, str) or name not in FILES:
         choices = ", ".join(repr(k) for k in FILES)
         generated = ", ".join(repr(k) for k in GENERATORS)
-        raise ValueError(f"unknown data set {name!r}: load_dataset knows {choices}; "
+        kind = "" if isinstance(name, str) else f" (a {type(name).__name__}; the name is a str)"
+        raise ValueError(f"unknown data set {name!r}{kind}: load_dataset knows {choices}; "
                          f"make_dataset draws {generated}")
     with resources.as_file(data_file(FILES[name], data_dir)) as path:
         if name == "digits":
@@ -176,25 +220,29 @@ def make_dataset(name, n=100, noise=0.1, seed=0):
     ----------
     name : {"xor", "circles", "moons", "spirals"}
     n : int
-        Number of points (at least 2), split evenly between the classes.
+        Number of points, 2 to ``MAX_POINTS`` (a million), split evenly between the classes.
     noise : float
-        Standard deviation of the Gaussian jitter, in units of the square's side; >= 0.
+        Standard deviation of the Gaussian jitter, in units of the square's side; from 0
+        to ``MAX_NOISE`` (10).
     seed : int
-        Seed for ``numpy.random.default_rng``.
+        Seed for ``numpy.random.default_rng``, an integer >= 0.
 
     Returns
     -------
     X : ndarray of shape (n, 2)
     Y : ndarray of shape (n, 2), one-hot
     """
-    if name not in GENERATORS:
+    if not isinstance(name, str) or name not in GENERATORS:
         choices = ", ".join(repr(k) for k in GENERATORS)
         raise ValueError(f"unknown data set {name!r}: make_dataset draws {choices}")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise!r}")
-    rng = np.random.default_rng(seed)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, Integral) or not 2 <= n <= MAX_POINTS:
+        raise ValueError(f"n must be an integer >= 2 and at most {MAX_POINTS:,}, got {n!r}")
+    if isinstance(noise, (bool, np.bool_)) or not isinstance(noise, Real) or not math.isfinite(noise) \
+            or not 0 <= noise <= MAX_NOISE:
+        raise ValueError(f"noise must be a number from 0 to {MAX_NOISE:g} (the standard deviation of the jitter, "
+                         f"in units of the unit square's side), got {noise!r}")
+    n, noise = int(n), float(noise)
+    rng = np.random.default_rng(as_seed(seed))
     labels = np.arange(n) % 2
     if name == "xor":
         X = rng.uniform(0, 1, size=(n, 2))

@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
+from .errors import overflow_message
+
 
 def validation_set(net, validation):
     """``(X_val, Y_val)`` checked against ``net`` like the training data, as 2-D arrays.
@@ -19,14 +23,21 @@ def validation_set(net, validation):
     Raises
     ------
     ValueError
-        When ``validation`` is not a pair, or an array has the wrong shape or values.
+        When ``validation`` is not a pair, an array has the wrong shape or values, or the
+        network's cost on it overflows.
     """
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         length = f" of length {len(validation)}" if isinstance(validation, (tuple, list)) else ""
         raise ValueError(f"validation must be a pair (X_val, Y_val) of arrays, got "
                          f"{type(validation).__name__}{length}")
     X_val, Y_val = net._check(*validation, names=("X_val", "Y_val"))
-    return (X_val[None, :], Y_val[None, :]) if X_val.ndim == 1 else (X_val, Y_val)
+    X_val, Y_val = (X_val[None, :], Y_val[None, :]) if X_val.ndim == 1 else (X_val, Y_val)
+    with np.errstate(all="ignore"):  # an overflow is reported below, in words
+        cost = net._cost(X_val, Y_val)
+    if not math.isfinite(cost):
+        raise ValueError(f"the cost on the validation set is {cost}, not a finite number: "
+                         f"{overflow_message(X_val, Y_val, net._parameters(), names=('X_val', 'Y_val'))}")
+    return X_val, Y_val
 
 
 class BestParameters:

@@ -2,14 +2,31 @@
 
 The central difference ``(C(p + eps) - C(p - eps)) / (2 eps)`` has truncation error of
 order ``eps^2`` and rounding error of order ``machine_eps / eps``; ``eps = 1e-6`` balances
-the two for the costs here (notebook 00 plots this trade-off).
+the two for the costs here (notebook 00 plots this trade-off).  Below about
+``sqrt(machine_eps) = 1.5e-8`` rounding dominates, and a far smaller ``eps`` leaves every
+nudged cost equal to the unnudged one: :func:`numerical_gradients` then refuses to return
+an all-zero "gradient".
 """
 from __future__ import annotations
+
+import math
+from numbers import Real
 
 import numpy as np
 
 from . import validation
+from .errors import overflow_message
 from .layers import ByLayer
+
+# Below this step, rounding error dominates a central difference (sqrt of machine epsilon).
+EPS_ROUNDING = math.sqrt(np.finfo(float).eps)
+
+
+def as_eps(eps) -> float:
+    """The step of a central difference: a positive finite number, as a float."""
+    if isinstance(eps, (bool, np.bool_)) or not isinstance(eps, Real) or not math.isfinite(eps) or eps <= 0:
+        raise ValueError(f"eps must be a positive finite number (about 1e-6 is best), got {eps!r}")
+    return float(eps)
 
 
 def numerical_gradients(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None):
@@ -32,7 +49,16 @@ def numerical_gradients(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None):
     Returns
     -------
     grad_W, grad_b : ByLayer of ndarray, layers 2..L, shapes as ``net.weights`` and ``net.biases``
+
+    Raises
+    ------
+    ValueError
+        For bad input (``net`` not a Network, ``eps`` not a positive finite number...); when
+        ``eps`` is so small (below ``EPS_ROUNDING``) that every difference is exactly 0, or
+        so large that a nudged cost is not finite; or when the cost itself overflows.
     """
+    validation.as_network(net)
+    eps = as_eps(eps)
     weight_decay = validation.as_weight_decay(weight_decay)
     X, Y = net._check(X, Y)
     masked = net._masked(net._check_mask(mask, X))  # shares net's parameter arrays
@@ -51,8 +77,22 @@ def numerical_gradients(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None):
             G[idx] = (up - down) / (2 * eps)
         return G
 
-    return (ByLayer([estimate(W) for W in net.weights], 2, "dC/dW"),
-            ByLayer([estimate(b) for b in net.biases], 2, "dC/db"))
+    with np.errstate(all="ignore"):  # a nudged cost that overflows is reported below
+        grad_W = ByLayer([estimate(W) for W in net.weights], 2, "dC/dW")
+        grad_b = ByLayer([estimate(b) for b in net.biases], 2, "dC/db")
+    every = [*grad_W, *grad_b]
+    if not all(np.all(np.isfinite(G)) for G in every):
+        with np.errstate(all="ignore"):
+            cost = masked._cost(X, Y, weight_decay)
+        if not math.isfinite(cost):
+            raise ValueError(f"the cost is {cost}, not a finite number: "
+                             f"{overflow_message(X, Y, net._parameters())}")
+        raise ValueError(f"eps={eps!r} is so large that a nudged cost is not a finite number; use eps around 1e-6")
+    if eps < EPS_ROUNDING and not any(np.any(G) for G in every):
+        raise ValueError(f"eps={eps!r} is so small that every central difference is exactly 0: the cost at p + eps "
+                         f"and at p - eps round to the same number for every parameter; use eps around 1e-6 "
+                         f"(the default), where truncation and rounding errors balance")
+    return grad_W, grad_b
 
 
 def relative_error(a, b) -> float:
@@ -74,8 +114,8 @@ def gradient_check(net, X, Y, eps=1e-6, weight_decay=0.0, mask=None) -> float:
     Backpropagation is right when this is tiny (below about 1e-7 with ``eps=1e-6``).
     ``weight_decay`` and ``mask`` are passed to both, as in :func:`numerical_gradients`.
     """
+    num_W, num_b = numerical_gradients(net, X, Y, eps, weight_decay, mask)  # checks every argument
     grad_W, grad_b = net.gradients(X, Y, weight_decay, mask)
-    num_W, num_b = numerical_gradients(net, X, Y, eps, weight_decay, mask)
     return relative_error([*grad_W, *grad_b], [*num_W, *num_b])
 
 

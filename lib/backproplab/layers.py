@@ -19,6 +19,8 @@ from numbers import Integral
 
 import numpy as np
 
+from .validation import as_real_array
+
 
 class ByLayer(Sequence):
     """One value per layer, for the layers ``first, first + 1, ..., last``.
@@ -77,9 +79,10 @@ class ByLayer(Sequence):
     def __setitem__(self, l, value) -> None:
         i = self._position(l)
         old = self._values[i]
-        if isinstance(old, np.ndarray) and np.shape(value) != old.shape:
-            raise ValueError(f"{self.name}[{l}] has shape {old.shape}; the new value has shape "
-                             f"{np.shape(value)}")
+        if isinstance(old, np.ndarray):  # an array is replaced only by real numbers of its shape
+            value = as_real_array(value, f"the new {self.name}[{l}]")
+            if value.shape != old.shape:
+                raise ValueError(f"{self.name}[{l}] has shape {old.shape}; the new value has shape {value.shape}")
         self._values[i] = value
 
     def __len__(self) -> int:

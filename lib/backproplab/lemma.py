@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from .activations import get_activation
-from .costs import get_cost
+from .costs import get_cost, is_sigmoid_cross_entropy
 
 
 def output_delta(z_L, a_L, y, activation, cost="quadratic"):
@@ -25,7 +25,8 @@ def output_delta(z_L, a_L, y, activation, cost="quadratic"):
     For the quadratic cost (18) ``dC/da[L] = a[L] - y``, which gives the lemma's
     ``delta[L] = sigma'(z[L]) o (a[L] - y)``.  For cross-entropy with a sigmoid output the
     factor ``sigma'(z) = a (1 - a)`` cancels the cost gradient's denominator, leaving
-    ``a[L] - y``.
+    ``a[L] - y``, and that is what is returned, computed from ``z[L]`` so that it is exact
+    (to about 1e-15) for every finite ``z``.
 
     Parameters
     ----------
@@ -44,6 +45,13 @@ def output_delta(z_L, a_L, y, activation, cost="quadratic"):
     """
     sigma = get_activation(activation)
     C = get_cost(cost)
+    if is_sigmoid_cross_entropy(sigma, C):
+        # (22) with the cancellation done by hand: sigma'(z) (a - y) / (a (1 - a)) = a - y.
+        # Multiplied out in floating point it would be 0 once sigma(z) rounds to 1 (z > 36.7)
+        # or to 0 (z < -745): sigma'(z) = a (1 - a) is then 0, while a - y is not.  And a - y is
+        # computed as (1 - y) a - y (1 - a) with 1 - a = sigma(-z) from z: a float a near 1 has
+        # lost the digits of 1 - a (sigma(20) = 1 - 2.06e-9 keeps only 8 of them in 1 - a).
+        return (1.0 - y) * np.asarray(a_L, dtype=float) - y * sigma.sigma(-np.asarray(z_L, dtype=float))
     return sigma.prime(z_L) * C.gradient(a_L, y)  # (22), componentwise (Hadamard) product
 
 

@@ -102,7 +102,8 @@ def dropout_mask(sizes, n_samples, p: float, rng) -> ByLayer:
     p : float
         The probability of dropping a unit, ``0 <= p < 1``.
     rng : numpy.random.Generator or int
-        The source of randomness, ``numpy.random.default_rng(seed)`` or the seed itself.
+        The source of randomness, ``numpy.random.default_rng(seed)`` or the seed itself (an
+        integer >= 0).
 
     Returns
     -------
@@ -112,6 +113,6 @@ def dropout_mask(sizes, n_samples, p: float, rng) -> ByLayer:
     """
     p = validation.as_dropout(p)
     shape = () if n_samples is None else (validation.as_count(n_samples, "n_samples"),)
-    rng = np.random.default_rng(rng)  # a Generator is used as it is
+    rng = validation.as_rng(rng)  # a Generator is used as it is
     keep = 1.0 - p
     return ByLayer([(rng.random(shape + (n,)) < keep) / keep for n in sizes[1:-1]], first=2, name="mask")

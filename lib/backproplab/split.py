@@ -37,7 +37,7 @@ def train_validation_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0, stratif
     fractions : sequence of three floats
         The shares of the training, validation and test sets: positive, summing to 1.
     seed : int
-        Seed of ``numpy.random.default_rng``.
+        Seed of ``numpy.random.default_rng``, an integer >= 0.
     stratify : bool
         Split each class on its own (default); ``False`` splits all the samples at once.
 
@@ -59,7 +59,7 @@ def train_validation_test_split(X, Y, fractions=(0.6, 0.2, 0.2), seed=0, stratif
     fractions = _as_fractions(fractions)
     if not isinstance(stratify, (bool, np.bool_)):
         raise ValueError(f"stratify must be True or False, got {stratify!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validation.as_seed(seed))
     classes = np.argmax(Y, axis=1) if Y.shape[1] > 1 else (Y[:, 0] > 0.5).astype(int)
     groups = [np.flatnonzero(classes == c) for c in np.unique(classes)] if stratify else [np.arange(len(X))]
     cuts = np.cumsum(fractions)[:2]

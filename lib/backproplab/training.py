@@ -15,6 +15,26 @@ Three remedies for overfitting are options of :func:`train` (all off by default)
 ``weight_decay`` and ``dropout`` change (25) and (23) as :mod:`~backproplab.regularisation`
 derives; ``validation`` and ``patience`` stop early, at the parameters with the lowest cost
 on a validation set (:mod:`~backproplab.early_stopping`).
+
+**What is recorded.**  ``record_cost="full"`` records the cost (9) of the whole training
+set: exact, but one extra forward pass over all of it per recording, which on 10,000
+samples of 784 pixels, every 100 steps, takes more time than the steps themselves.
+``record_cost="batch_mean"`` records the mean cost of the samples the steps since the
+previous recording trained on, each measured before its step: a number the steps compute
+anyway, so recording costs nothing (it is the running loss of Keras or PyTorch loops), but
+it is noisy and lags the network by half an interval.  The default, ``"auto"``, is
+``"full"`` when a pass over the training set is small work, at most :data:`FULL_COST_WORK`
+multiply-adds (``n_samples x n_parameters``: about a millisecond, as on Higham's ten points
+or the explorer's data sets), and ``"batch_mean"`` above that; ``History.record_cost`` says
+which.  Either way the cost at iteration 0 and ``History.final_cost`` (after the last step)
+are full-data costs, and a validation cost is always exact.
+
+**Two ways to take a step.**  :func:`readable_step` is the lemma as the notebooks derive it
+(``net._forward``, then ``net._backprop``).  For a small network most of its time is the
+overhead of each numpy call and of the lists of layers, not arithmetic, so :func:`train`
+takes :func:`fast_step` when it can: the very same arithmetic (tests check that the two give
+equal parameters), in fewer numpy calls, reusing ``a[l]`` for ``sigma'(z[l])``
+(``Activation.prime_of_a``).
 """
 from __future__ import annotations
 
@@ -23,16 +43,25 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .budget import check_budget, chunk_rows
+from .activations import ACTIVATIONS
+from .budget import check_budget, chunk_rows, n_parameters
+from .costs import COSTS, cross_entropy_from_z, is_sigmoid_cross_entropy
 from .early_stopping import BestParameters, validation_set
-from .errors import TrainingDiverged
+from .errors import PARAMETER_LIMIT, TrainingDiverged, largest_magnitude
 from .regularisation import add_weight_decay, dropout_mask
-from .validation import as_count, as_dropout, as_learning_rate, as_weight_decay
+from .validation import (as_callback, as_choice, as_count, as_dropout, as_learning_rate, as_network, as_seed,
+                         as_weight_decay)
 
 # The cost "explodes" when it exceeds this multiple of its starting value (and 1.0).
 EXPLODE_FACTOR = 1e3
-# Parameters larger than this mean the run has left any useful region.
-PARAMETER_LIMIT = 1e8
+# What History.cost holds (see the module's docstring), and when "auto" records the full cost:
+# a pass over the training set of at most this many multiply-adds (n_samples x n_parameters)
+# takes about a millisecond on the project's machine (100 samples through the explorer's
+# largest network, 2-50-50-50-50-50-2, are 1.05 x 10^6).
+RECORD_COSTS = ("auto", "batch_mean", "full")
+FULL_COST_WORK = 2 * 10**6
+# train takes fast_step whenever it applies; tests set this to False to run readable_step.
+FAST_STEP = True
 
 
 @dataclass
@@ -44,16 +73,20 @@ class History:
     iterations : ndarray of int, shape (n_records,)
         The iteration after which each cost was measured; 0 is before training.
     cost : ndarray of float, shape (n_records,)
-        The cost (9) over the whole training set at those iterations: the mean per-sample
-        cost of the network as evaluated, with no unit dropped and without the weight-decay
-        term (``net.cost(X, Y)``), so that it compares with ``validation_cost``.
+        The cost at those iterations, as ``record_cost`` says.  At iteration 0 it is
+        always the cost (9) over the whole training set.  After that, with
+        ``record_cost="full"``, the cost (9) over the whole training set after the
+        iteration, with no unit dropped (``net.cost(X, Y)``); with ``"batch_mean"``, the mean
+        per-sample cost of the samples drawn since the previous recording, each measured
+        just before the step that trained on it (with that step's dropout mask, if any).
+        Neither includes the weight-decay term, so both compare with ``validation_cost``.
     learning_rate, batch_size, weight_decay, dropout : float, int, float, float
         The settings of the run.
     patience : int or None
         Early stopping's patience, or ``None`` when the run did not stop early on purpose.
     validation_cost : ndarray of float, shape (n_records,), or None
-        The cost (9) over the validation set at the same iterations; ``None`` when
-        ``train`` was given no validation set.
+        The cost (9) over the validation set at the same iterations (always exact); ``None``
+        when ``train`` was given no validation set.
     best_iteration : int or None
         The recorded iteration with the lowest validation cost (the first, if tied);
         ``None`` without a validation set.  With ``patience``, the network holds that
@@ -61,6 +94,12 @@ class History:
     stopped_at : int or None
         The iteration after which early stopping ended the run (its last recording);
         ``None`` when the run did all its iterations.
+    record_cost : {"batch_mean", "full"}
+        What ``cost`` holds (``train``'s ``"auto"`` resolved).
+    final_cost : float
+        The cost (9) over the whole training set of the network as training returned it
+        (``net.cost(X, Y)``; after early stopping, at the restored parameters): exact
+        whatever ``record_cost`` is.
     """
 
     iterations: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
@@ -73,11 +112,8 @@ class History:
     validation_cost: np.ndarray | None = None
     best_iteration: int | None = None
     stopped_at: int | None = None
-
-    @property
-    def final_cost(self) -> float:
-        """The last recorded cost."""
-        return float(self.cost[-1])
+    record_cost: str = "batch_mean"
+    final_cost: float = float("nan")
 
 
 def _diverged(cost: float, start: float) -> bool:
@@ -92,7 +128,8 @@ def _sample_indices(rng, n: int, iterations: int, batch_size: int):
 
 
 def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0, record_every=100,
-          callback=None, weight_decay=0.0, dropout=0.0, validation=None, patience=None) -> History:
+          callback=None, weight_decay=0.0, dropout=0.0, validation=None, patience=None,
+          record_cost="auto") -> History:
     """Train ``net`` in place by stochastic gradient descent.
 
     Parameters
@@ -107,10 +144,10 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     batch_size : int
         Samples drawn (with replacement) per step.
     seed : int
-        Seed of the sample choice (and of the dropout masks, from a stream of their own);
-        the same seed gives the same run.
+        Seed (an integer >= 0) of the sample choice (and of the dropout masks, from a
+        stream of their own); the same seed gives the same run.
     record_every : int
-        Record the full-data cost every this many iterations (and at the start and end).
+        Record a cost every this many iterations (and at the start and end).
     callback : callable, optional
         Called as ``callback(iteration, cost)`` each time a cost is recorded; a widget uses
         it for a progress bar.
@@ -123,15 +160,23 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
         every step (inverted dropout: kept units are scaled by ``1 / (1 - p)``; see
         :mod:`~backproplab.regularisation`).  The masks come from a generator spawned from
         ``seed``'s, so the samples drawn are the same with or without dropout.  0 (the
-        default) for none.  Recorded costs are always of the whole network.
+        default) for none.
     validation : pair (X_val, Y_val) of array_like, optional
         A validation set, shapes as ``X`` and ``Y``: its cost (9) is recorded in
-        ``History.validation_cost`` at every recording.
+        ``History.validation_cost`` at every recording, exactly.
     patience : int, optional
         Early stopping, which needs ``validation``: stop after ``patience`` recordings in a
         row without a new lowest validation cost, and end with the parameters of the
         recording that had it (``History.best_iteration``), whether or not the run stopped
         early.  ``None`` (the default): train for all ``iterations``.
+    record_cost : {"auto", "batch_mean", "full"}
+        What ``History.cost`` records after iteration 0.  ``"full"``: the cost (9) over the
+        whole training set, exact, at the price of one forward pass over all of it per
+        recording.  ``"batch_mean"``: the mean cost of the samples trained on since the
+        previous recording, each measured before its step, which costs nothing to record.
+        ``"auto"`` (the default): ``"full"`` when ``n_samples x n_parameters`` is at most
+        :data:`FULL_COST_WORK` (2 x 10^6: Higham's data, the explorer's), else
+        ``"batch_mean"``.  ``History.final_cost`` is the full cost at the end in every case.
 
     Returns
     -------
@@ -144,14 +189,20 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
         (checked before anything is allocated); the network is left unchanged.
     TrainingDiverged
         When the cost becomes non-finite or explodes, or a parameter becomes huge; the
-        network keeps the parameters it had when that was detected.
+        network keeps the parameters it had when that was detected.  The error names the
+        cause: the learning rate, or inputs, targets or starting weights so large that no
+        learning rate helps.
     """
+    net = as_network(net)
     learning_rate = as_learning_rate(learning_rate)
     iterations = as_count(iterations, "iterations")
     batch_size = as_count(batch_size, "batch_size")
     record_every = as_count(record_every, "record_every")
+    seed = as_seed(seed)
+    callback = as_callback(callback)
     weight_decay = as_weight_decay(weight_decay)
     dropout = as_dropout(dropout)
+    record_cost = as_choice(record_cost, "record_cost", RECORD_COSTS)
     if dropout and net.L < 3:
         raise ValueError(f"dropout acts on hidden layers, and the network {list(net.sizes)} has none; "
                          "use dropout=0")
@@ -160,6 +211,8 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     X, Y = net._check(X, Y)
     if X.ndim == 1:
         X, Y = X[None, :], Y[None, :]
+    if record_cost == "auto":
+        record_cost = "full" if X.shape[0] * n_parameters(net.sizes) <= FULL_COST_WORK else "batch_mean"
     if validation is not None:
         X_val, Y_val = validation_set(net, validation)
     elif patience is not None:
@@ -167,8 +220,10 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
 
     rng = np.random.default_rng(seed)
     mask_rng = rng.spawn(1)[0] if dropout else None  # a stream of its own: rng's draws are unchanged
-    n, eta, sizes = X.shape[0], learning_rate, net.sizes
-    weights, biases = net.weights, net.biases
+    make_step = fast_step if FAST_STEP and fast_step_applies(net) else readable_step
+    step = make_step(net, X, Y, learning_rate, batch_size, weight_decay, dropout, mask_rng)
+    n, eta, weights = X.shape[0], learning_rate, net.weights
+    start_size = largest_magnitude(net._parameters())  # what a divergence may blame
     steps, costs, validation_costs = [], [], []
     best = BestParameters(keep=patience is not None)
 
@@ -183,61 +238,169 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
             callback(it, cost)
         return patience is not None and best.since >= patience
 
-    start = net._cost(X, Y)
-    record(0, start)
+    def diverged(it, cost):
+        return TrainingDiverged.blaming(it, eta, cost, X, Y, [start_size])
+
     stopped_at = None
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+    with np.errstate(all="ignore"):  # NaN and inf are caught below and reported as divergence
+        start = net._cost(X, Y)
+        if not math.isfinite(start):
+            raise diverged(0, start)  # not the learning rate's fault: no step was taken
+        record(0, start)
+        total, count = 0.0, 0  # the batch costs summed since the last recording, and their samples
         for it, k in enumerate(_sample_indices(rng, n, iterations, batch_size), start=1):
-            x, y = X[k], Y[k]
-            # the network with this step's dropout mask on its hidden layers (net itself without dropout)
-            stepper = net._masked(dropout_mask(sizes, batch_size, dropout, mask_rng) if dropout else None)
-            trace = stepper._forward(x)
-            grad_W, grad_b = stepper._backprop(trace, y)  # (22)-(25)
-            grad_W = add_weight_decay(grad_W, weights, weight_decay)  # (25) + lambda W[l]
-            for W, b, gW, gb in zip(weights, biases, grad_W, grad_b):
-                W -= eta * gW
-                b -= eta * gb
-            # A cheap per-step test on the batch's output: NaN or inf fails it.
-            if not math.isfinite(trace.a[-1].sum()):
-                raise TrainingDiverged(it, eta, float("nan"))
+            batch_cost = step(k)  # one step on the samples X[k], Y[k]; the sum of their costs before it
+            if not math.isfinite(batch_cost):  # a step whose cost is not finite changes nothing
+                raise diverged(it, float("nan"))
+            total, count = total + batch_cost, count + batch_size
             if it % record_every == 0 or it == iterations:
-                cost = net._cost(X, Y)
-                if _diverged(cost, start) or max(np.abs(W).max() for W in weights) > PARAMETER_LIMIT:
-                    raise TrainingDiverged(it, eta, cost)
+                cost = total / count if record_cost == "batch_mean" else net._cost(X, Y)
+                total, count = 0.0, 0
+                # a batch mean that looks explosive is confirmed on the whole training set
+                if _diverged(cost, start) and _diverged(net._cost(X, Y), start) \
+                        or largest_magnitude(weights) > PARAMETER_LIMIT:
+                    raise diverged(it, cost)
                 if record(it, cost) and it < iterations:
                     stopped_at = it
                     break
-    if best.parameters is not None:
-        best.restore(net)  # early stopping ends at the lowest validation cost
+        if best.parameters is not None:
+            best.restore(net)  # early stopping ends at the lowest validation cost
+        final_cost = net._cost(X, Y)
     return History(np.array(steps), np.array(costs), learning_rate, batch_size, weight_decay, dropout, patience,
-                   np.array(validation_costs) if validation is not None else None, best.iteration, stopped_at)
+                   np.array(validation_costs) if validation is not None else None, best.iteration, stopped_at,
+                   record_cost, final_cost)
+
+
+def readable_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.0, mask_rng=None):
+    """One SGD step as the lemma reads: returns ``step(k)``, a step on ``X[k], Y[k]``.
+
+    ``step(k)`` runs the forward pass, the backward pass (22)-(25) and the update of every
+    parameter, and returns the sum of the batch's per-sample costs before the step; when
+    that is not finite it returns it at once and changes nothing.
+    """
+    def step(k):
+        x, y = X[k], Y[k]
+        # the network with this step's dropout mask on its hidden layers (net itself without dropout)
+        stepper = net._masked(dropout_mask(net.sizes, batch_size, dropout, mask_rng) if dropout else None)
+        trace = stepper._forward(x)
+        cost = float(np.sum(stepper._sample_costs(trace, y)))
+        if not math.isfinite(cost):
+            return cost
+        grad_W, grad_b = stepper._backprop(trace, y)  # (22)-(25)
+        grad_W = add_weight_decay(grad_W, net.weights, weight_decay)  # (25) + lambda W[l]
+        for W, b, gW, gb in zip(net.weights, net.biases, grad_W, grad_b):
+            W -= learning_rate * gW
+            b -= learning_rate * gb
+        return cost
+
+    return step
+
+
+def fast_step_applies(net) -> bool:
+    """True when every activation is one of the library's (with ``prime_of_a``) and the cost
+    is the quadratic one or cross-entropy of a sigmoid output: what :func:`fast_step` knows."""
+    known = all(sigma in ACTIVATIONS.values() for sigma in net._sigmas)
+    return known and (net.cost_function == COSTS["quadratic"]
+                      or is_sigmoid_cross_entropy(net.output_activation, net.cost_function))
+
+
+def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.0, mask_rng=None):
+    """:func:`readable_step` in fewer numpy calls: the same numbers, the same ``step(k)``.
+
+    For Higham's 2-2-3-2 network a step is about 50 numpy calls on arrays of 2 or 3 numbers,
+    so the calls and the Python around them are the cost.  This step keeps ``a[l]`` to get
+    ``sigma'(z[l])`` from it (``prime_of_a``) instead of computing ``sigma(z[l])`` again,
+    works on plain lists, and updates each layer's ``W`` and ``b`` as soon as ``delta[l-1]``
+    has used ``W[l]``.  Every number is computed by the same operations, in the same order,
+    as in :func:`readable_step`, so the parameters come out equal.  It holds on to ``net``'s
+    weight and bias arrays and updates them in place: a callback that replaces one
+    (``net.weights[l] = ...``) rather than writing into it (``net.weights[l][...] = ...``) is
+    not seen by the rest of the run.
+    """
+    quadratic = net.cost_function == COSTS["quadratic"]  # else cross-entropy of a sigmoid output
+    layers = list(zip(net.weights, net.biases, net._sigmas))
+    # views, which follow the in-place updates: each W^T, and each b as a 1 x n_l row (for a batch of one)
+    transposed, rows = [W.T for W in net.weights], [b[None, :] for b in net.biases]
+    eta = np.array(learning_rate)  # a 0-d array multiplies as the float does, with less overhead
+    L = len(layers)
+
+    def step(k):
+        x, y = X.take(k, axis=0), Y.take(k, axis=0)
+        masks = list(dropout_mask(net.sizes, batch_size, dropout, mask_rng)) if dropout else []
+        a, s = [x], [x]  # a[l]: the activations, dropout mask applied; s[l] = sigma(z[l])
+        for l, (W, b, sigma) in enumerate(layers):
+            z = np.dot(a[l], transposed[l])
+            z += b  # (19)
+            s.append(sigma.sigma(z))  # (20)
+            a.append(s[-1] * masks[l] if l < len(masks) else s[-1])
+        if quadratic:
+            r = a[L] - y
+            cost = 0.5 * float(np.vdot(r, r))
+            delta = layers[-1][2].prime_of_a(a[L]) * r  # (22)
+        else:  # sigmoid output with cross-entropy, from z as in costs.output_cost and lemma.output_delta
+            cost = float(np.sum(cross_entropy_from_z(z, y)))
+            delta = (1.0 - y) * a[L] - y * layers[-1][2].sigma(-z)  # (22), sigma'(z) cancelled: a - y
+        if not math.isfinite(cost):
+            return cost
+        for l in range(L - 1, -1, -1):  # the notes' layers L, ..., 2; delta is this layer's
+            W, b, _ = layers[l]
+            if batch_size == 1:
+                grad_W = np.dot(delta.T, a[l])  # (25) for one sample: the outer product delta a^T
+            else:
+                grad_W = np.dot(a[l].T, delta / batch_size).T  # (25), the mean over the batch
+            if weight_decay:
+                grad_W = grad_W + weight_decay * W  # (25) + lambda W[l]
+            below = None
+            if l > 0:  # (23): the delta of the layer below, from W[l] before its update
+                prime = layers[l - 1][2].prime_of_a(s[l])
+                below = (masks[l - 1] * prime if masks else prime) * np.dot(delta, W)
+            W -= eta * grad_W
+            if batch_size == 1:
+                rows[l] -= eta * delta  # (24)
+            else:
+                b -= eta * (delta.sum(axis=0) / batch_size)  # (24), the mean over the batch
+            delta = below
+        return cost
+
+    return step
 
 
 def gradient_descent(net, X, Y, learning_rate=0.05, iterations=1000, record_every=10, callback=None) -> History:
     """Full-batch gradient descent: every step uses the gradient of the whole data set.
 
-    Same parameters, return value and errors as :func:`train`, without the sampling.
+    Same parameters, return value and errors as :func:`train`, without the sampling; every
+    recorded cost is the full one (``record_cost="full"``).
     """
+    net = as_network(net)
     learning_rate = as_learning_rate(learning_rate)
     iterations = as_count(iterations, "iterations")
     record_every = as_count(record_every, "record_every")
+    callback = as_callback(callback)
     X, Y = net._check(X, Y)
-    check_budget(net.sizes, iterations, X.shape[0] if X.ndim == 2 else 1, batch_name="n_samples")
-    steps, costs = [0], [net._cost(X, Y)]
-    start = costs[0]
+    n = X.shape[0] if X.ndim == 2 else 1
+    check_budget(net.sizes, iterations, n, batch_name="n_samples")
+    start_size = largest_magnitude(net._parameters())
+    with np.errstate(all="ignore"):  # NaN and inf are caught below and reported as divergence
+        start = net._cost(X, Y)
+    if not math.isfinite(start):
+        raise TrainingDiverged.blaming(0, learning_rate, start, X, Y, [start_size])
+    steps, costs = [0], [start]
     if callback is not None:
         callback(0, start)
-    with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+    with np.errstate(all="ignore"):
         for it in range(1, iterations + 1):
-            cost = net.step(X, Y, learning_rate)  # cost before this step
+            try:
+                cost = net.step(X, Y, learning_rate)  # cost before this step
+            except TrainingDiverged as exc:  # the step changed nothing; name this iteration
+                raise TrainingDiverged.blaming(it, learning_rate, exc.cost, X, Y, [start_size]) from None
             if _diverged(cost, start):
-                raise TrainingDiverged(it, learning_rate, cost)
+                raise TrainingDiverged.blaming(it, learning_rate, cost, X, Y, [start_size])
             if it % record_every == 0 or it == iterations:
                 cost = net._cost(X, Y)
                 if _diverged(cost, start):
-                    raise TrainingDiverged(it, learning_rate, cost)
+                    raise TrainingDiverged.blaming(it, learning_rate, cost, X, Y, [start_size])
                 steps.append(it)
                 costs.append(cost)
                 if callback is not None:
                     callback(it, cost)
-    return History(np.array(steps), np.array(costs), learning_rate, X.shape[0] if X.ndim == 2 else 1)
+    return History(np.array(steps), np.array(costs), learning_rate, n, record_cost="full", final_cost=costs[-1])

@@ -1,14 +1,71 @@
 """Checks of user input, so that mistakes give a clear ``ValueError``.
 
 Each function returns the cleaned value (a float array, an int...) or raises a
-``ValueError`` whose message says what was wrong and what was expected.
+``ValueError`` whose message names the argument, the value it got and what was expected:
+one exception class to catch for any bad value, whatever its type (the widgets catch it).
+Checks run before anything is changed or allocated, so a refused call leaves every
+network as it was.
 """
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Set
 from numbers import Integral, Real
 
 import numpy as np
+
+
+def as_real_array(values, name: str) -> np.ndarray:
+    """``values`` as a float array, refusing what would be silently mangled by ``np.asarray``.
+
+    ``None``, text, complex numbers (whose imaginary part a float conversion drops with only
+    a warning), ragged nesting (rows of different lengths) and entries that are not real
+    numbers each raise a ``ValueError`` naming ``name`` and, where there is one, the index
+    of the first bad entry.  Real numbers and booleans are converted to float; an array
+    that already is float is returned as it is (not copied).
+    """
+    if values is None or isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be an array of numbers, got {values!r}")
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):  # numpy refuses nested sequences of different lengths
+        raise ValueError(f"{name} must be an array of numbers with rows of equal length; got a ragged "
+                         f"sequence (rows of different lengths or shapes)") from None
+    if arr.dtype == float:
+        return arr
+    if arr.dtype.kind in "biuf":
+        return arr.astype(float)
+    if arr.dtype.kind == "c":
+        flat = arr.ravel()
+        i = int(np.argmax(flat.imag != 0)) if np.any(flat.imag != 0) else 0
+        raise ValueError(f"{name} holds complex numbers ({name}{_index(arr, i)} is {flat[i].item()!r}); expected "
+                         "real numbers (take .real if the imaginary parts are meant to be dropped)")
+    # text, None or other objects among the entries: name the first one that is not a real
+    # number, as it was given (np.asarray turns [1.0, "a"] into the strings "1.0" and "a")
+    given = np.asarray(values, dtype=object)
+    for i, v in enumerate(given.ravel()):
+        v = v.item() if isinstance(v, np.generic) else v  # np.str_('a') as 'a'
+        if v is None or isinstance(v, (str, bytes, complex)) or not _is_real(v):
+            kind = "complex number" if isinstance(v, complex) else type(v).__name__
+            raise ValueError(f"{name} must be an array of numbers: {name}{_index(given, i)} is {v!r} "
+                             f"(a {kind}); expected a real number")
+    return given.astype(float)
+
+
+def _is_real(value) -> bool:
+    """True for a number that float() takes (int, float, Fraction, Decimal, numpy numbers...)."""
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
+
+
+def _index(arr: np.ndarray, flat_position: int) -> str:
+    """``[i, j]``: where entry ``flat_position`` of ``arr.ravel()`` sits in ``arr``."""
+    if arr.ndim == 0:
+        return ""
+    return "[" + ", ".join(str(int(i)) for i in np.unravel_index(flat_position, arr.shape)) + "]"
 
 
 def as_data(values, name: str, n_columns: int) -> np.ndarray:
@@ -17,12 +74,10 @@ def as_data(values, name: str, n_columns: int) -> np.ndarray:
     Raises
     ------
     ValueError
-        For a wrong shape, no samples, or NaN / infinite entries.
+        For entries that are not real numbers (:func:`as_real_array`), a wrong shape, no
+        samples, or NaN / infinite entries.
     """
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of numbers: {exc}") from None
+    arr = as_real_array(values, name)
     expected = f"shape ({n_columns},) for one sample or (n_samples, {n_columns}) for a batch"
     if arr.ndim not in (1, 2):
         raise ValueError(f"{name} has shape {arr.shape}; expected {expected}")
@@ -37,10 +92,7 @@ def as_data(values, name: str, n_columns: int) -> np.ndarray:
 
 def as_batch(values, name: str) -> np.ndarray:
     """``values`` as a float array of shape ``(n_samples, n_columns)``, any number of columns."""
-    try:
-        arr = np.asarray(values, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be an array of numbers: {exc}") from None
+    arr = as_real_array(values, name)
     if arr.ndim != 2:
         raise ValueError(f"{name} has shape {arr.shape}; expected (n_samples, n_columns)")
     return as_data(arr, name, arr.shape[1])
@@ -59,7 +111,12 @@ def as_pair(X, Y, n_in: int, n_out: int, names=("X", "Y")):
 
 
 def as_sizes(sizes) -> tuple:
-    """Layer widths as a tuple of at least two positive ints."""
+    """Layer widths as a tuple of at least two positive ints, in order (a set has no order)."""
+    if isinstance(sizes, (Set, Mapping)):
+        raise ValueError(f"sizes must be a list of layer widths in order, input first, such as [2, 3, 2]; got "
+                         f"the {type(sizes).__name__} {sizes!r}, which has no order")
+    if isinstance(sizes, (str, bytes)):
+        raise ValueError(f"sizes must be a list of layer widths such as [2, 3, 2], got {sizes!r}")
     try:
         sizes = tuple(sizes)
     except TypeError:
@@ -78,6 +135,59 @@ def as_learning_rate(learning_rate) -> float:
             or not math.isfinite(learning_rate) or learning_rate <= 0:
         raise ValueError(f"learning_rate must be a positive finite number, got {learning_rate!r}")
     return float(learning_rate)
+
+
+def as_seed(seed, name: str = "seed") -> int:
+    """A seed for ``numpy.random.default_rng``: an integer >= 0 (``None``, which would draw
+    fresh entropy and make every run different, is refused)."""
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, Integral) or seed < 0:
+        raise ValueError(f"{name} must be an integer >= 0, such as 0 or 42; got {seed!r}")
+    return int(seed)
+
+
+def as_rng(rng, name: str = "rng") -> np.random.Generator:
+    """A ``numpy.random.Generator`` (used as it is) or a seed for one (:func:`as_seed`)."""
+    if isinstance(rng, np.random.Generator):
+        return rng
+    return np.random.default_rng(as_seed(rng, name))
+
+
+def as_init_scale(init_scale) -> float:
+    """The standard deviation of the initial parameters: a finite number >= 0, as a float."""
+    if isinstance(init_scale, (bool, np.bool_)) or not isinstance(init_scale, Real) \
+            or not math.isfinite(init_scale) or init_scale < 0:
+        raise ValueError(f"init_scale must be a finite number >= 0 (0.5 as in Higham & Higham), got {init_scale!r}")
+    return float(init_scale)
+
+
+def as_callback(callback):
+    """``None`` or a callable ``callback(iteration, cost)``."""
+    if callback is not None and not callable(callback):
+        raise ValueError(f"callback must be a function called as callback(iteration, cost), or None; "
+                         f"got {callback!r} ({type(callback).__name__})")
+    return callback
+
+
+def as_network(net, name: str = "net"):
+    """``net`` itself, when it is a :class:`~backproplab.network.Network`."""
+    from .network import Network  # here, not at the top: network imports this module
+    if not isinstance(net, Network):
+        raise ValueError(f"{name} must be a backproplab Network, such as Network([2, 3, 2]); got "
+                         f"{type(net).__name__} {_short(net)}")
+    return net
+
+
+def _short(value, width: int = 60) -> str:
+    """``repr(value)``, cut to ``width`` characters."""
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + "..."
+
+
+def as_choice(value, name: str, choices) -> str:
+    """One of the strings ``choices``."""
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(repr(c) for c in choices)}; got {value!r}")
+    return value
 
 
 def as_count(value, name: str) -> int:
@@ -122,10 +232,7 @@ def as_mask(mask, sizes, x_shape):
                          f"{list(range(2, len(sizes)))}")
     arrays = []
     for l, (m, n) in enumerate(zip(mask, hidden), start=2):
-        try:
-            m = np.asarray(m, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise ValueError(f"mask[{l}] must be an array of numbers: {exc}") from None
+        m = as_real_array(m, f"mask[{l}]")
         allowed = [(n,)] + ([(x_shape[0], n)] if len(x_shape) == 2 else [])
         if m.shape not in allowed:
             raise ValueError(f"mask[{l}] has shape {m.shape}; expected {' or '.join(map(str, allowed))} "
