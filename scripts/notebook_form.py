@@ -6,7 +6,9 @@ every run although nothing the reader sees has changed:
 * execution timestamps in each cell's metadata (``metadata.execution``);
 * the widget state (``metadata.widgets``), keyed by model ids that are new random UUIDs
   on every run, and outputs that refer to a widget by such an id;
-* the Python patch version (``metadata.language_info.version``) of the machine that ran it.
+* the Python patch version (``metadata.language_info.version``) of the machine that ran it;
+* how printed text was cut into stream outputs, which depends on when the kernel flushed
+  its output: consecutive outputs of the same stream are joined into one.
 
 :func:`canonical` removes them.  A widget's output becomes a *snapshot*: the picture its
 ``Image`` shows (the figure the reader would see first) and its one-line text form, marked
@@ -62,6 +64,19 @@ def _snapshot(output: dict, state: dict) -> dict:
     return nbformat.from_dict(snapshot)
 
 
+def _join_streams(outputs) -> list:
+    """``outputs`` with each run of consecutive outputs of the same stream joined into one."""
+    joined = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            joined.append(output)
+    return joined
+
+
 def canonical(nb):
     """``nb`` (a NotebookNode) in canonical form, changed in place and returned."""
     state = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
@@ -69,7 +84,8 @@ def canonical(nb):
         cell.metadata.pop("execution", None)
         if cell.cell_type != "code":
             continue
-        cell.outputs = [_snapshot(o, state) if WIDGET_VIEW in o.get("data", {}) else o for o in cell.outputs]
+        outputs = [_snapshot(o, state) if WIDGET_VIEW in o.get("data", {}) else o for o in cell.outputs]
+        cell.outputs = _join_streams(outputs)
     nb.metadata.pop("widgets", None)
     nb.metadata.get("language_info", {}).pop("version", None)
     return nb
@@ -98,6 +114,8 @@ def problems_of(nb) -> list[str]:
         for output in cell.get("outputs", []):
             if WIDGET_VIEW in output.get("data", {}):
                 found.append(f"cell {i} stores a live widget view instead of its snapshot")
+        if len(_join_streams(copy.deepcopy(cell.get("outputs", [])))) != len(cell.get("outputs", [])):
+            found.append(f"cell {i} stores its printed text cut into several pieces, as the kernel flushed it")
     return found
 
 

@@ -58,6 +58,20 @@ def test_canonical_form_keeps_what_the_reader_sees_and_drops_what_changes_every_
     assert notebook_form.problems_of(nb) == []
 
 
+def test_printed_text_is_one_output_however_the_kernel_flushed_it():
+    nb = executed_notebook_with_a_widget()
+    cell = nbformat.v4.new_code_cell("for i in range(3): print(i)", execution_count=2)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in ("0\n", "1\n")]
+    cell.outputs += [nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                     nbformat.v4.new_output("stream", name="stdout", text="2\n")]
+    nb.cells.append(cell)
+    assert "cell 2 stores its printed text cut into several pieces, as the kernel flushed it" in notebook_form.problems_of(nb)
+    notebook_form.canonical(nb)
+    assert [(o.name, o.text) for o in nb.cells[2].outputs] == [("stdout", "0\n1\n"), ("stderr", "warning\n"),
+                                                              ("stdout", "2\n")]
+    assert notebook_form.problems_of(nb) == []
+
+
 def test_canonical_form_is_stable(tmp_path):
     path = tmp_path / "nb.ipynb"
     notebook_form.write(executed_notebook_with_a_widget(), path)

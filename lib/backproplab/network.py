@@ -331,8 +331,8 @@ class Network:
             trace = self._forward(X)
             cost = float(np.mean(self._sample_costs(trace, Y)))
             grad_W, grad_b = self._backprop(trace, Y)
-            new_W = [W - learning_rate * gW for W, gW in zip(self.weights, grad_W)]
-            new_b = [b - learning_rate * gb for b, gb in zip(self.biases, grad_b)]
+            new_W = [W - learning_rate * gW for W, gW in zip(self.weights, grad_W)]  # W - eta dC/dW, (25)
+            new_b = [b - learning_rate * gb for b, gb in zip(self.biases, grad_b)]  # b - eta dC/db, (24)
         if not (math.isfinite(cost) and all(np.all(np.isfinite(p)) for p in [*new_W, *new_b])):
             raise TrainingDiverged.blaming(1 if math.isfinite(cost) else 0, learning_rate, cost, X, Y,
                                            self._parameters())
