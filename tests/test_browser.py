@@ -214,9 +214,10 @@ def test_app_in_the_browser(app, chromium, shots, capsys):
 # ----- projector-ready (issue 9, item 6) ---------------------------------------------------
 def watch_page(page) -> dict:
     """Collect the page's requests to other machines and its console errors."""
-    seen = {"elsewhere": [], "errors": []}
+    seen = {"elsewhere": [], "errors": [], "refused": []}
     local = ("http://127.0.0.1", "blob:", "data:", "about:")
     page.on("request", lambda r: r.url.startswith(local) or seen["elsewhere"].append(r.url))
+    page.on("response", lambda r: r.status >= 400 and seen["refused"].append(f"{r.status} {r.request.method} {r.url}"))
     page.on("console", lambda m: m.type == "error" and seen["errors"].append(m.text[:300]))
     page.on("pageerror", lambda e: seen["errors"].append(str(e)[:300]))
     return seen
@@ -272,7 +273,7 @@ def test_app_on_a_projector(app, chromium, shots, capsys, width, height):
             assert lab_pages.wait_until(lambda: "100,000 iterations" in page.locator(lab_pages.READOUT).first.inner_text(),
                                         timeout=240), "the long run did not end"
         assert not seen["elsewhere"], f"requests left the machine: {seen['elsewhere']}"
-        assert not seen["errors"], f"console errors: {seen['errors']}"
+        assert not seen["errors"], f"console errors: {seen['errors']}; refused requests: {seen['refused']}"
     except Exception:
         page.screenshot(path=str(shots / f"{name}-FAILED.png"))
         say(capsys, f"failure screenshot: {shots / f'{name}-FAILED.png'}\n{app.log_tail(3000)}")
