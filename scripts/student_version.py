@@ -24,6 +24,7 @@ or to put on a JupyterHub.  Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -31,6 +32,9 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+# A whole solution block, markers included (group 1: the marker's indentation); the website
+# (scripts/build_site.py) folds such blocks away in Markdown cells.
+BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # nbgrader's ClearSolutions.code_stub
 ANSWER_STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub
 
