@@ -9,8 +9,20 @@ produces the same cells from the same source):
   ``raise NotImplementedError()`` at the marker's indentation, so the self-check after it
   prints NOT IMPLEMENTED YET until the student writes the code;
 * in a Markdown cell, the block becomes ``YOUR ANSWER HERE``;
-* every output, execution count and stored widget state is cleared: students run the
+* in a self-check, the hidden test (the lines from ``### BEGIN HIDDEN TESTS`` to
+  ``### END HIDDEN TESTS``, an ``assert`` that the check passed) is removed, as nbgrader's
+  ClearHiddenTests removes it: the student's run never stops at a failing check, and
+  ``nbgrader autograde`` puts it back to score the answer;
+* cells are locked as nbgrader's LockCells locks them in its release (from the
+  ``metadata.nbgrader`` that ``scripts/nbgrader_metadata.py`` derives): an answer cannot be
+  deleted, a self-check or a read-only cell can be neither edited nor deleted;
+* every output, execution count and stored widget state is cleared (with the output
+  settings ``collapsed`` and ``scrolled``, as nbgrader's ClearOutput does): students run the
   notebook themselves, top to bottom.
+
+``nbgrader generate_assignment`` on the same notebooks gives the same cells (type, source,
+metadata apart from the ``checksum`` and ``cell_type`` nbgrader records for grading):
+``tests/test_grading.py`` compares them.
 
 A paper exercise's numbers are returned by a function ``my_answer()`` whose body is the
 solution, so that the stub raises only when the check calls it and the notebook still runs
@@ -32,6 +44,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 # A whole solution block, markers included (group 1: the marker's indentation); the website
 # (scripts/build_site.py) folds such blocks away in Markdown cells.
 BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
@@ -71,21 +84,65 @@ def strip_solutions(source: str, cell_type: str) -> str:
     return "\n".join(kept)
 
 
+def strip_hidden_tests(source: str) -> str:
+    """``source`` without its hidden tests: the lines from ``### BEGIN HIDDEN TESTS`` to
+    ``### END HIDDEN TESTS``, both included, as nbgrader's ClearHiddenTests removes them.
+
+    Raises
+    ------
+    ValueError
+        For a block that is nested or never ended, or an end with no beginning.
+    """
+    kept, inside = [], False
+    for line in source.split("\n"):
+        text = line.strip()
+        if text == BEGIN_HIDDEN:
+            if inside:
+                raise ValueError(f"unbalanced hidden-test markers: a nested {BEGIN_HIDDEN}")
+            inside = True
+        elif text == END_HIDDEN:
+            if not inside:
+                raise ValueError(f"unbalanced hidden-test markers: {END_HIDDEN} without {BEGIN_HIDDEN}")
+            inside = False
+        elif not inside:
+            kept.append(line)
+    if inside:
+        raise ValueError(f"unbalanced hidden-test markers: {BEGIN_HIDDEN} without {END_HIDDEN}")
+    return "\n".join(kept)
+
+
+def lock(cell) -> None:
+    """Mark ``cell`` undeletable and uneditable as nbgrader's LockCells does (its defaults):
+    an answer (solution cell) cannot be deleted; a test (grade cell) or a read-only (locked)
+    cell can be neither deleted nor edited."""
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("solution"):
+        cell.metadata["deletable"] = False
+    elif meta.get("grade") or meta.get("locked"):
+        cell.metadata["deletable"] = False
+        cell.metadata["editable"] = False
+
+
 def student_notebook(nb):
     """A copy of the notebook ``nb`` with the solutions out and the outputs cleared."""
     nb = nbformat.from_dict(nb)  # a deep copy
     for cell in nb.cells:
         try:
-            cell.source = strip_solutions(cell.source, cell.cell_type)
+            cell.source = strip_hidden_tests(strip_solutions(cell.source, cell.cell_type))
         except ValueError as exc:
             raise ValueError(f"{exc} in cell {cell.get('id', '?')}:\n{cell.source}") from None
-        if "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source:
-            raise ValueError(f"unbalanced solution markers in cell {cell.get('id', '?')}: a marker must be "
-                             f"alone on its line:\n{cell.source}")
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            if marker in cell.source:
+                kind = "hidden-test" if "HIDDEN" in marker else "solution"
+                raise ValueError(f"unbalanced {kind} markers in cell {cell.get('id', '?')}: a marker must be "
+                                 f"alone on its line:\n{cell.source}")
+        lock(cell)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            cell.metadata.pop("execution", None)
+            for key in ("execution", "collapsed", "scrolled"):
+                cell.metadata.pop(key, None)
     nb.metadata.pop("widgets", None)
+    nb.metadata.pop("celltoolbar", None)  # the classic notebook's cell toolbar, as nbgrader drops it
     return nb
 
 
