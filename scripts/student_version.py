@@ -52,11 +52,41 @@ CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # nbgrader's ClearS
 ANSWER_STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub
 
 
-def strip_solutions(source: str, cell_type: str) -> str:
-    """``source`` with every solution block replaced by the student's stub.
+def _replace_blocks(source: str, begin: str, end: str, kind: str, stub: list[str]) -> str:
+    """``source`` with each block from a line ``begin`` to a line ``end`` (both included)
+    replaced by the lines ``stub``, at the indentation of ``begin``.
 
-    Line by line, as nbgrader does: a line whose stripped text is ``### BEGIN SOLUTION``
-    starts a block, one whose stripped text is ``### END SOLUTION`` ends it.
+    Line by line, as nbgrader does: a line whose stripped text is ``begin`` starts a block,
+    one whose stripped text is ``end`` ends it.  ``kind`` names the markers in errors.
+
+    Raises
+    ------
+    ValueError
+        For a block that is nested or never ended, or an end with no beginning.
+    """
+    kept, inside = [], False
+    for line in source.split("\n"):
+        text = line.strip()
+        if text == begin:
+            if inside:
+                raise ValueError(f"unbalanced {kind} markers: a nested {begin}")
+            inside = True
+            indent = line[:line.find(begin)]
+            kept.extend(indent + stub_line for stub_line in stub)
+        elif text == end:
+            if not inside:
+                raise ValueError(f"unbalanced {kind} markers: {end} without {begin}")
+            inside = False
+        elif not inside:
+            kept.append(line)
+    if inside:
+        raise ValueError(f"unbalanced {kind} markers: {begin} without {end}")
+    return "\n".join(kept)
+
+
+def strip_solutions(source: str, cell_type: str) -> str:
+    """``source`` with every solution block (``### BEGIN SOLUTION`` to ``### END SOLUTION``)
+    replaced by the student's stub, as nbgrader's ClearSolutions does.
 
     Raises
     ------
@@ -64,24 +94,7 @@ def strip_solutions(source: str, cell_type: str) -> str:
         For a block that is nested or never ended, or an end with no beginning.
     """
     stub = (CODE_STUB if cell_type == "code" else ANSWER_STUB).split("\n")
-    kept, inside = [], False
-    for line in source.split("\n"):
-        text = line.strip()
-        if text == BEGIN:
-            if inside:
-                raise ValueError(f"unbalanced solution markers: a nested {BEGIN}")
-            inside = True
-            indent = line[:line.find(BEGIN)]
-            kept.extend(indent + stub_line for stub_line in stub)
-        elif text == END:
-            if not inside:
-                raise ValueError(f"unbalanced solution markers: {END} without {BEGIN}")
-            inside = False
-        elif not inside:
-            kept.append(line)
-    if inside:
-        raise ValueError(f"unbalanced solution markers: {BEGIN} without {END}")
-    return "\n".join(kept)
+    return _replace_blocks(source, BEGIN, END, "solution", stub)
 
 
 def strip_hidden_tests(source: str) -> str:
@@ -93,22 +106,7 @@ def strip_hidden_tests(source: str) -> str:
     ValueError
         For a block that is nested or never ended, or an end with no beginning.
     """
-    kept, inside = [], False
-    for line in source.split("\n"):
-        text = line.strip()
-        if text == BEGIN_HIDDEN:
-            if inside:
-                raise ValueError(f"unbalanced hidden-test markers: a nested {BEGIN_HIDDEN}")
-            inside = True
-        elif text == END_HIDDEN:
-            if not inside:
-                raise ValueError(f"unbalanced hidden-test markers: {END_HIDDEN} without {BEGIN_HIDDEN}")
-            inside = False
-        elif not inside:
-            kept.append(line)
-    if inside:
-        raise ValueError(f"unbalanced hidden-test markers: {BEGIN_HIDDEN} without {END_HIDDEN}")
-    return "\n".join(kept)
+    return _replace_blocks(source, BEGIN_HIDDEN, END_HIDDEN, "hidden-test", [])
 
 
 def lock(cell) -> None:

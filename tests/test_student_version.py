@@ -228,21 +228,13 @@ def test_cells_are_locked_as_nbgraders_lock_cells_locks_them():
         (False, None), (False, False), (False, None), (False, False)]
 
 
-@pytest.mark.parametrize("source", ["### BEGIN HIDDEN TESTS\nassert x\n", "assert x\n### END HIDDEN TESTS\n",
-                                    "### BEGIN HIDDEN TESTS\n### BEGIN HIDDEN TESTS\n### END HIDDEN TESTS\n",
-                                    "x = 1  ### BEGIN HIDDEN TESTS\nassert x\n### END HIDDEN TESTS\n"])
-def test_unbalanced_or_misplaced_hidden_test_markers_are_an_error(source):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    with pytest.raises(ValueError, match="unbalanced hidden-test markers"):
-        student_version.student_notebook(nb)
-
-
-@pytest.mark.parametrize("source", ["### BEGIN SOLUTION\nx = 1\n", "x = 1\n### END SOLUTION\n",
-                                    "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n",
-                                    "x = 1  ### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n"])
-def test_unbalanced_or_misplaced_markers_are_an_error(source):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    with pytest.raises(ValueError, match="unbalanced solution markers"):
+@pytest.mark.parametrize("marker, kind", [("SOLUTION", "solution"), ("HIDDEN TESTS", "hidden-test")])
+@pytest.mark.parametrize("source", ["### BEGIN {m}\nx = 1\n", "x = 1\n### END {m}\n",
+                                    "### BEGIN {m}\n### BEGIN {m}\n### END {m}\n",
+                                    "x = 1  ### BEGIN {m}\ny = 2\n### END {m}\n"])
+def test_unbalanced_or_misplaced_markers_are_an_error(source, marker, kind):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source.format(m=marker))])
+    with pytest.raises(ValueError, match=f"unbalanced {kind} markers"):
         student_version.student_notebook(nb)
 
 
