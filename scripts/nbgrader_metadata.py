@@ -33,6 +33,11 @@ re-executing (it changes no output)::
     python scripts/nbgrader_metadata.py notebooks/07_name.ipynb ...   # write it in place
     python scripts/nbgrader_metadata.py --check                        # report, exit 1 if stale
     python scripts/nbgrader_metadata.py --points                       # each lesson's points
+
+A notebook written before the self-checks had hidden tests (``checks.check_NAME(FN)``, or
+``NAME_result = checks.check_NAME(FN)`` then ``NAME_result``) gets them with
+``--add-hidden-tests``; re-run it afterwards (``scripts/run_notebooks.py``), since a check
+then displays its result rather than returning it.
 """
 from __future__ import annotations
 
@@ -53,6 +58,7 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 CHECK_CALL = re.compile(r"^(?P<var>\w+) = checks\.check_(?P<name>\w+)\(", re.M)
 
+OLD_CHECK = re.compile(r"(?:(?P<var>\w+) = )?checks\.check_(?P<name>\w+)\((?P<fn>\w+)\)(?:\n(?P<last>\w+))?")
 CHECK_CELL_FORM = """\
 {name}_result = checks.check_{name}(my_function)
 display({name}_result)
@@ -92,6 +98,21 @@ def _check_name(cell, where: str) -> str:
         raise ValueError(f"{where}: the self-check must end with its hidden test, of the form\n{form}\n"
                          f"got:\n{cell.source}")
     return name
+
+
+def add_hidden_tests(nb) -> int:
+    """Rewrite each self-check after a code solution that is in the older form into
+    :data:`CHECK_CELL_FORM` (in place); the number of cells rewritten.  Any other check
+    cell is left as it is (``derive`` then says what it expects)."""
+    rewritten = 0
+    for cell, nxt in zip(nb.cells, nb.cells[1:]):
+        if not (cell.cell_type == "code" and _has_solution(cell) and nxt.cell_type == "code"):
+            continue
+        old = OLD_CHECK.fullmatch(nxt.source.strip())
+        if old and old["var"] in (None, f"{old['name']}_result") and old["last"] == old["var"]:
+            nxt.source = CHECK_CELL_FORM.format(name=old["name"]).replace("my_function", old["fn"])
+            rewritten += 1
+    return rewritten
 
 
 def _meta(grade_id: str, *, solution=False, grade=False, locked=False) -> dict:
@@ -188,6 +209,8 @@ def main(argv=None) -> int:
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--check", action="store_true", help="only report notebooks whose metadata is stale")
     action.add_argument("--points", action="store_true", help="print each notebook's points, write nothing")
+    action.add_argument("--add-hidden-tests", action="store_true",
+                        help="first give self-checks in the older form their hidden test")
     args = parser.parse_args(argv)
     paths = args.notebooks or lessons()
     stale = 0
@@ -203,8 +226,11 @@ def main(argv=None) -> int:
                 print(f"{path}: {line}")
                 stale += 1
         else:
-            nb = apply(nbformat.read(path, as_version=4), path.name)
-            notebook_form.write(nb, path)
+            nb = nbformat.read(path, as_version=4)
+            if args.add_hidden_tests:
+                print(f"{path}: {add_hidden_tests(nb)} self-checks given their hidden test; "
+                      f"re-run it: python scripts/run_notebooks.py {path}")
+            notebook_form.write(apply(nb, path.name), path)
             print(f"{path}: nbgrader metadata written")
     return 1 if stale else 0
 

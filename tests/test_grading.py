@@ -158,6 +158,19 @@ def test_stale_metadata_is_reported(tmp_path):
     assert nbgrader_metadata.main([str(path)]) == 0 and nbgrader_metadata.problems(path) == []
 
 
+def test_older_self_checks_get_their_hidden_test():
+    solution = "def my_f():\n    ### BEGIN SOLUTION\n    return 1\n    ### END SOLUTION"
+    nb = lesson(code(solution), code("checks.check_f(my_f)"),
+                code(solution.replace("my_f", "my_g")), code("g_result = checks.check_g(my_g)\ng_result"),
+                code(solution.replace("my_f", "my_h")), check_cell("h", "my_h"),
+                code(solution.replace("my_f", "my_k")), code("print(checks.check_k(my_k))"))
+    assert nbgrader_metadata.add_hidden_tests(nb) == 2
+    assert [c.source for c in nb.cells[1:6:2]] == [check_cell(n, f"my_{n}").source for n in "fgh"]
+    assert nb.cells[7].source == "print(checks.check_k(my_k))"  # not a form it knows: left for derive to report
+    with pytest.raises(ValueError, match="cell 8: a code solution must be followed by its self-check"):
+        nbgrader_metadata.derive(nb)
+
+
 # ----------------------------------------------------------------------------- nbgrader itself
 def require_nbgrader() -> None:
     if (GRADING_BIN / "nbgrader").exists():
