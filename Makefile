@@ -1,10 +1,12 @@
 # Backprop Lab. Two commands do everything on a fresh machine:
 #   make lab    set up .venv and open the notebooks in JupyterLab (localhost, with a token)
-#   make test   set up .venv and run every test (unit, property, notebooks, browser, and the
-#               notebooks against a non-editable install: make install-check)
+#   make test   set up .venv and run every test (unit, property, notebooks, browser, website,
+#               grading with nbgrader, and the notebooks against a non-editable install:
+#               make install-check)
 # Others: make notebooks (regenerate stored outputs), make bench, make app, make reproduce,
 #         make student (the notebooks without their worked solutions, in student/),
-#         make site (the course website, in build/site/html; LAUNCH=... sets its launch links).
+#         make site (the course website, in build/site/html; LAUNCH=... sets its launch links),
+#         make grading-check (nbgrader releases and autogrades every notebook; make test: two).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,13 +14,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 BROWSER_STAMP := $(VENV)/.browser-installed
 SITE_STAMP := $(VENV)/.site-installed
+GRADING_VENV  := build/grading
+GRADING_STAMP := $(GRADING_VENV)/.installed
 PORT   ?= 8888
 # make app: STUDENTS kernels are kept warm; APP_IP=0.0.0.0 serves the students' laptops.
 STUDENTS ?= 30
 APP_PORT ?= 8866
 APP_IP   ?= 127.0.0.1
 
-.PHONY: setup lab test unit nbval install-check notebooks bench app reproduce student browser site-deps site clean
+.PHONY: setup lab test unit nbval install-check notebooks bench app reproduce student browser site-deps site \
+        grading-deps grading-check clean
 
 # The venv is rebuilt when it is missing or broken, and reinstalled when the requirements change.
 $(STAMP): requirements.txt pyproject.toml
@@ -50,7 +55,19 @@ $(SITE_STAMP): requirements-site.txt $(STAMP)
 
 site-deps: $(SITE_STAMP)
 
-test: setup browser site-deps
+# nbgrader (requirements-grading.txt: requirements.txt and nbgrader, as a grading hub installs
+# them) in a venv of its own, so that its Jupyter server and lab extensions stay out of .venv
+# and `make lab`; tests/test_grading.py runs nbgrader from there.
+$(GRADING_STAMP): requirements-grading.txt requirements.txt pyproject.toml
+	@if ! $(GRADING_VENV)/bin/python -c "import sys" >/dev/null 2>&1; then \
+	    rm -rf $(GRADING_VENV) && $(PYTHON) -m venv $(GRADING_VENV); fi
+	$(GRADING_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(GRADING_VENV)/bin/python -m pip install --quiet -r requirements-grading.txt
+	touch $(GRADING_STAMP)
+
+grading-deps: $(GRADING_STAMP)
+
+test: setup browser site-deps grading-deps
 	$(BIN)/python -m pytest
 	$(MAKE) install-check
 
@@ -85,7 +102,8 @@ install-check: setup
 	cd $(INSTALL_VENV)/notebooks && ../bin/python -m pytest
 
 # Re-execute every notebook in a fresh kernel and store its outputs (nbclient: what
-# JupyterLab's "Restart and run all" does), then check them with strict nbval.
+# JupyterLab's "Restart and run all" does) with its nbgrader metadata (derived from its
+# exercises by scripts/nbgrader_metadata.py), then check them with strict nbval.
 notebooks: setup
 	$(BIN)/python scripts/run_notebooks.py notebooks/[0-9]*.ipynb
 	$(BIN)/python -m pytest notebooks
@@ -108,6 +126,12 @@ reproduce: setup
 student: setup
 	$(BIN)/python scripts/student_version.py
 
+# nbgrader on every notebook: generate_assignment gives make student's version, and autograde
+# gives full marks to the worked solutions, zero to the stubs and loses one point for one wrong
+# answer (tests/test_grading.py; make test autogrades two notebooks only, to stay quick).
+grading-check: setup grading-deps
+	BACKPROPLAB_GRADE_ALL=1 $(BIN)/python -m pytest tests/test_grading.py
+
 # The course website from the stored notebooks (nothing is executed), in build/site/html:
 # open build/site/html/index.html, or publish that folder. The one setting is LAUNCH, where
 # each page's "Launch this notebook" link goes: a URL with {path} for the notebook's path in
@@ -122,4 +146,4 @@ site: $(SITE_STAMP)
 	$(BIN)/python scripts/build_site.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build/site
+	rm -rf $(VENV) .pytest_cache .hypothesis build/site $(GRADING_VENV)

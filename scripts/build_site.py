@@ -46,10 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "site"
 sys.path.insert(0, str(ROOT / "scripts"))
 import notebook_form  # noqa: E402
-from student_version import BEGIN, END  # noqa: E402  (### BEGIN SOLUTION, ### END SOLUTION)
-
-# A worked answer in a Markdown cell: from its BEGIN line to its END line.
-SOLUTION = re.compile(rf"^[ \t]*{re.escape(BEGIN)}[^\n]*\n.*?^[ \t]*{re.escape(END)}[^\n]*(\n|$)", re.M | re.S)
+from student_version import BLOCK as SOLUTION, strip_hidden_tests  # noqa: E402  (### BEGIN SOLUTION ... ### END SOLUTION)
 
 ENV_LAUNCH = "BACKPROPLAB_LAUNCH"  # what `make site LAUNCH=...` sets
 RUNNING_ANCHOR = "running-the-notebooks"  # the landing page's section on running them
@@ -194,11 +191,14 @@ def is_snapshot(output) -> bool:
 
 def snapshot_output(output, figure_path: str | None, run_link: str):
     """A widget snapshot as a Markdown output: its picture as a figure whose caption says
-    that the widget comes alive when the notebook runs, with the widget's one-line text form."""
+    that the widget comes alive when the notebook runs, with the widget's one-line text form.
+    The picture is shown at the width the widget shows it (it is drawn at twice that)."""
     text = " ".join(str(output.get("data", {}).get("text/plain", "")).split()) or "an interactive widget"
     caption = f"[{RUN_THE_NOTEBOOK}]({run_link}) {TO_MOVE_THE_SLIDERS}"
+    width = output.get("metadata", {}).get("image/png", {}).get("width")
     if figure_path:
-        body = (f":::{{figure}} {figure_path}\n:alt: Snapshot of the widget {text}\n:figclass: bpl-snapshot\n\n"
+        size = f":width: {int(width)}px\n" if width else ""
+        body = (f":::{{figure}} {figure_path}\n:alt: Snapshot of the widget {text}\n{size}:figclass: bpl-snapshot\n\n"
                 f"**Snapshot of an interactive widget.** {caption} "
                 f"<span class=\"bpl-snapshot-text\">{markdown_escape(text)}</span>\n:::\n")
     else:  # a widget view with no stored state: there is nothing to show but its text form
@@ -261,6 +261,8 @@ def site_notebook(nb, lesson: Lesson, launch: str, snapshots_dir: Path):
         cell.outputs = outputs
     for cell in nb.cells:
         hide_solution(cell)
+        if cell.cell_type == "code":  # the autograder's assert is for nbgrader, not for the reader
+            cell.source = strip_hidden_tests(cell.source)
     bar = action_bar(lesson, launch)
     for cell in nb.cells:
         if cell.cell_type == "markdown":

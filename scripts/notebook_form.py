@@ -24,6 +24,7 @@ Used by ``scripts/run_notebooks.py`` (``make notebooks``) and checked by
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import nbformat
@@ -33,32 +34,43 @@ WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 SNAPSHOT_MARK = {"backproplab": {"widget_snapshot": True}}
 
 
-def _image_of(model_id: str, state: dict, seen=None) -> str | None:
-    """The base64 PNG of the first ``Image`` widget inside the widget ``model_id``, or None."""
+def _image_of(model_id: str, state: dict, seen=None) -> tuple:
+    """The base64 PNG of the first ``Image`` widget inside the widget ``model_id`` and the
+    width it is shown at in CSS pixels (None if its layout gives none); ``(None, None)`` if
+    there is no picture."""
     seen = set() if seen is None else seen
     if model_id in seen or model_id not in state:
-        return None
+        return None, None
     seen.add(model_id)
     model = state[model_id]
     if model.get("model_name") == "ImageModel":
+        layout = state.get(str(model.get("state", {}).get("layout", "")).removeprefix("IPY_MODEL_"), {})
+        width = re.fullmatch(r"(\d+)px", str(layout.get("state", {}).get("width", "")))
         for buffer in model.get("buffers", []):
             if buffer.get("path") == ["value"] and buffer.get("encoding") == "base64":
-                return buffer["data"]
-        return None
+                return buffer["data"], int(width.group(1)) if width else None
+        return None, None
     for child in model.get("state", {}).get("children", []):
         found = _image_of(str(child).removeprefix("IPY_MODEL_"), state, seen)
-        if found:
+        if found[0]:
             return found
-    return None
+    return None, None
 
 
 def _snapshot(output: dict, state: dict) -> dict:
-    """A widget's output as a static picture and its text form."""
+    """A widget's output as a static picture and its text form.
+
+    A widget draws its picture at twice the size it shows it (for sharp projectors), so the
+    snapshot keeps the width shown, in Jupyter's usual place: ``metadata["image/png"]["width"]``.
+    """
     data = {"text/plain": output["data"].get("text/plain", "")}
-    png = _image_of(output["data"][WIDGET_VIEW]["model_id"], state)
+    png, width = _image_of(output["data"][WIDGET_VIEW]["model_id"], state)
+    metadata = copy.deepcopy(SNAPSHOT_MARK)
     if png:
         data["image/png"] = png
-    snapshot = {"output_type": output["output_type"], "data": data, "metadata": copy.deepcopy(SNAPSHOT_MARK)}
+        if width:
+            metadata["image/png"] = {"width": width}
+    snapshot = {"output_type": output["output_type"], "data": data, "metadata": metadata}
     if output["output_type"] == "execute_result":
         snapshot["execution_count"] = output.get("execution_count")
     return nbformat.from_dict(snapshot)

@@ -4,7 +4,9 @@ This is the machinery JupyterLab's "Restart Kernel and Run All Cells" uses (nbcl
 with the notebook's kernel), run from the notebook's own folder.  The result is written in
 canonical form (``notebook_form.py``: no timestamps, widgets stored as snapshots), so a
 rerun with no source change leaves the file as it was; a cell tagged ``output-varies`` (its
-output cannot repeat, e.g. measured times) keeps its stored output while its source is the same.  Usage::
+output cannot repeat, e.g. measured times) keeps its stored output while its source is the same.
+A lesson (``notebooks/[0-9]*``) also gets its nbgrader metadata, derived from its exercises by
+``nbgrader_metadata.py``.  Usage::
 
     python scripts/run_notebooks.py notebooks/00_notation_and_chain_rule.ipynb ...
 """
@@ -15,6 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import nbgrader_metadata  # noqa: E402
 import notebook_form  # noqa: E402
 
 
@@ -25,6 +28,8 @@ VARIES = "output-varies"
 
 def run(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
+    if nbgrader_metadata.is_lesson(path):
+        nbgrader_metadata.apply(nb, path.name)  # before the run: a layout it cannot grade stops here
     before = {cell.get("id"): (cell.source, cell.outputs) for cell in nb.cells
               if VARIES in cell.metadata.get("tags", []) and cell.get("outputs")}
     client = NotebookClient(nb, timeout=300, kernel_name="python3",

@@ -9,8 +9,20 @@ produces the same cells from the same source):
   ``raise NotImplementedError()`` at the marker's indentation, so the self-check after it
   prints NOT IMPLEMENTED YET until the student writes the code;
 * in a Markdown cell, the block becomes ``YOUR ANSWER HERE``;
-* every output, execution count and stored widget state is cleared: students run the
+* in a self-check, the hidden test (the lines from ``### BEGIN HIDDEN TESTS`` to
+  ``### END HIDDEN TESTS``, an ``assert`` that the check passed) is removed, as nbgrader's
+  ClearHiddenTests removes it: the student's run never stops at a failing check, and
+  ``nbgrader autograde`` puts it back to score the answer;
+* cells are locked as nbgrader's LockCells locks them in its release (from the
+  ``metadata.nbgrader`` that ``scripts/nbgrader_metadata.py`` derives): an answer cannot be
+  deleted, a self-check or a read-only cell can be neither edited nor deleted;
+* every output, execution count and stored widget state is cleared (with the output
+  settings ``collapsed`` and ``scrolled``, as nbgrader's ClearOutput does): students run the
   notebook themselves, top to bottom.
+
+``nbgrader generate_assignment`` on the same notebooks gives the same cells (type, source,
+metadata apart from the ``checksum`` and ``cell_type`` nbgrader records for grading):
+``tests/test_grading.py`` compares them.
 
 A paper exercise's numbers are returned by a function ``my_answer()`` whose body is the
 solution, so that the stub raises only when the check calls it and the notebook still runs
@@ -24,6 +36,7 @@ or to put on a JupyterHub.  Usage::
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -31,15 +44,49 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+# A whole solution block, markers included (group 1: the marker's indentation); the website
+# (scripts/build_site.py) folds such blocks away in Markdown cells.
+BLOCK = re.compile(r"^([ \t]*)### BEGIN SOLUTION[^\n]*\n.*?^[ \t]*### END SOLUTION[^\n]*(\n|$)", re.M | re.S)
 CODE_STUB = "# YOUR CODE HERE\nraise NotImplementedError()"  # nbgrader's ClearSolutions.code_stub
 ANSWER_STUB = "YOUR ANSWER HERE"  # nbgrader's ClearSolutions.text_stub
 
 
-def strip_solutions(source: str, cell_type: str) -> str:
-    """``source`` with every solution block replaced by the student's stub.
+def _replace_blocks(source: str, begin: str, end: str, kind: str, stub: list[str]) -> str:
+    """``source`` with each block from a line ``begin`` to a line ``end`` (both included)
+    replaced by the lines ``stub``, at the indentation of ``begin``.
 
-    Line by line, as nbgrader does: a line whose stripped text is ``### BEGIN SOLUTION``
-    starts a block, one whose stripped text is ``### END SOLUTION`` ends it.
+    Line by line, as nbgrader does: a line whose stripped text is ``begin`` starts a block,
+    one whose stripped text is ``end`` ends it.  ``kind`` names the markers in errors.
+
+    Raises
+    ------
+    ValueError
+        For a block that is nested or never ended, or an end with no beginning.
+    """
+    kept, inside = [], False
+    for line in source.split("\n"):
+        text = line.strip()
+        if text == begin:
+            if inside:
+                raise ValueError(f"unbalanced {kind} markers: a nested {begin}")
+            inside = True
+            indent = line[:line.find(begin)]
+            kept.extend(indent + stub_line for stub_line in stub)
+        elif text == end:
+            if not inside:
+                raise ValueError(f"unbalanced {kind} markers: {end} without {begin}")
+            inside = False
+        elif not inside:
+            kept.append(line)
+    if inside:
+        raise ValueError(f"unbalanced {kind} markers: {begin} without {end}")
+    return "\n".join(kept)
+
+
+def strip_solutions(source: str, cell_type: str) -> str:
+    """``source`` with every solution block (``### BEGIN SOLUTION`` to ``### END SOLUTION``)
+    replaced by the student's stub, as nbgrader's ClearSolutions does.
 
     Raises
     ------
@@ -47,24 +94,31 @@ def strip_solutions(source: str, cell_type: str) -> str:
         For a block that is nested or never ended, or an end with no beginning.
     """
     stub = (CODE_STUB if cell_type == "code" else ANSWER_STUB).split("\n")
-    kept, inside = [], False
-    for line in source.split("\n"):
-        text = line.strip()
-        if text == BEGIN:
-            if inside:
-                raise ValueError(f"unbalanced solution markers: a nested {BEGIN}")
-            inside = True
-            indent = line[:line.find(BEGIN)]
-            kept.extend(indent + stub_line for stub_line in stub)
-        elif text == END:
-            if not inside:
-                raise ValueError(f"unbalanced solution markers: {END} without {BEGIN}")
-            inside = False
-        elif not inside:
-            kept.append(line)
-    if inside:
-        raise ValueError(f"unbalanced solution markers: {BEGIN} without {END}")
-    return "\n".join(kept)
+    return _replace_blocks(source, BEGIN, END, "solution", stub)
+
+
+def strip_hidden_tests(source: str) -> str:
+    """``source`` without its hidden tests: the lines from ``### BEGIN HIDDEN TESTS`` to
+    ``### END HIDDEN TESTS``, both included, as nbgrader's ClearHiddenTests removes them.
+
+    Raises
+    ------
+    ValueError
+        For a block that is nested or never ended, or an end with no beginning.
+    """
+    return _replace_blocks(source, BEGIN_HIDDEN, END_HIDDEN, "hidden-test", [])
+
+
+def lock(cell) -> None:
+    """Mark ``cell`` undeletable and uneditable as nbgrader's LockCells does (its defaults):
+    an answer (solution cell) cannot be deleted; a test (grade cell) or a read-only (locked)
+    cell can be neither deleted nor edited."""
+    meta = cell.metadata.get("nbgrader", {})
+    if meta.get("solution"):
+        cell.metadata["deletable"] = False
+    elif meta.get("grade") or meta.get("locked"):
+        cell.metadata["deletable"] = False
+        cell.metadata["editable"] = False
 
 
 def student_notebook(nb):
@@ -72,16 +126,21 @@ def student_notebook(nb):
     nb = nbformat.from_dict(nb)  # a deep copy
     for cell in nb.cells:
         try:
-            cell.source = strip_solutions(cell.source, cell.cell_type)
+            cell.source = strip_hidden_tests(strip_solutions(cell.source, cell.cell_type))
         except ValueError as exc:
             raise ValueError(f"{exc} in cell {cell.get('id', '?')}:\n{cell.source}") from None
-        if "BEGIN SOLUTION" in cell.source or "END SOLUTION" in cell.source:
-            raise ValueError(f"unbalanced solution markers in cell {cell.get('id', '?')}: a marker must be "
-                             f"alone on its line:\n{cell.source}")
+        for marker in ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS"):
+            if marker in cell.source:
+                kind = "hidden-test" if "HIDDEN" in marker else "solution"
+                raise ValueError(f"unbalanced {kind} markers in cell {cell.get('id', '?')}: a marker must be "
+                                 f"alone on its line:\n{cell.source}")
+        lock(cell)
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-            cell.metadata.pop("execution", None)
+            for key in ("execution", "collapsed", "scrolled"):
+                cell.metadata.pop(key, None)
     nb.metadata.pop("widgets", None)
+    nb.metadata.pop("celltoolbar", None)  # the classic notebook's cell toolbar, as nbgrader drops it
     return nb
 
 

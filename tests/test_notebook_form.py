@@ -27,7 +27,7 @@ def test_stored_notebook_is_in_canonical_form(path):
 
 def executed_notebook_with_a_widget():
     """What nbclient stores after running a cell that displays a panel: a VBox holding an Image."""
-    box, image = "a" * 32, "b" * 32
+    box, image, layout = "a" * 32, "b" * 32, "c" * 32
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("explorer.widget", execution_count=1)
     cell.metadata["execution"] = {"iopub.execute_input": "2026-11-24T15:31:22.884568Z"}
@@ -39,8 +39,9 @@ def executed_notebook_with_a_widget():
     nb.metadata["language_info"] = {"name": "python", "version": "3.11.7"}
     nb.metadata["widgets"] = {notebook_form.WIDGET_STATE: {"version_major": 2, "version_minor": 0, "state": {
         box: {"model_name": "VBoxModel", "state": {"children": [f"IPY_MODEL_{image}"]}},
-        image: {"model_name": "ImageModel", "state": {"format": "png"},
+        image: {"model_name": "ImageModel", "state": {"format": "png", "layout": f"IPY_MODEL_{layout}"},
                 "buffers": [{"path": ["value"], "encoding": "base64", "data": PNG}]},
+        layout: {"model_name": "LayoutModel", "state": {"width": "840px", "max_width": "100%"}},
     }}}
     return nb
 
@@ -52,7 +53,8 @@ def test_canonical_form_keeps_what_the_reader_sees_and_drops_what_changes_every_
     out = nb.cells[1].outputs[0]
     assert out.data["image/png"] == PNG  # the widget's picture, as the reader first sees it
     assert out.data["text/plain"] == "Explorer: what it shows"  # what nbval compares
-    assert notebook_form.WIDGET_VIEW not in out.data and out.metadata == notebook_form.SNAPSHOT_MARK
+    assert notebook_form.WIDGET_VIEW not in out.data
+    assert out.metadata == {**notebook_form.SNAPSHOT_MARK, "image/png": {"width": 840}}  # drawn at 2x, shown at 840 px
     assert "widgets" not in nb.metadata and "version" not in nb.metadata.language_info
     assert "execution" not in nb.cells[1].metadata and nb.cells[1].execution_count == 1
     assert notebook_form.problems_of(nb) == []

@@ -5,7 +5,8 @@ before writing any code: the exercise stubs raise ``NotImplementedError``, the s
 report NOT IMPLEMENTED YET instead of crashing, and no answer is visible anywhere before
 the student gives it: for every solution, neither its lines nor its distinctive values
 appear elsewhere in the student notebook, in a source or in an output of the run (printed
-library code, a widget's text, a check cell).
+library code, a widget's text, a check cell).  The self-checks' hidden tests (for nbgrader's
+autograder) are gone too, so a failing check never stops the student's run.
 
 Every notebook in ``notebooks/`` is checked, whoever wrote it.
 """
@@ -204,12 +205,36 @@ def test_strip_solutions_writes_nbgraders_stubs_at_the_markers_indentation():
     assert student_version.strip_solutions(markdown, "markdown") == "YOUR ANSWER HERE"
 
 
-@pytest.mark.parametrize("source", ["### BEGIN SOLUTION\nx = 1\n", "x = 1\n### END SOLUTION\n",
-                                    "### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION\n",
-                                    "x = 1  ### BEGIN SOLUTION\ny = 2\n### END SOLUTION\n"])
-def test_unbalanced_or_misplaced_markers_are_an_error(source):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    with pytest.raises(ValueError, match="unbalanced solution markers"):
+def test_hidden_tests_go_as_nbgraders_clear_hidden_tests_takes_them_out():
+    source = ("r = checks.check_f(my_f)\n"
+              "display(r)\n"
+              "### BEGIN HIDDEN TESTS\n"
+              "assert r.passed, r.message\n"
+              "### END HIDDEN TESTS")
+    assert student_version.strip_hidden_tests(source) == "r = checks.check_f(my_f)\ndisplay(r)"
+    assert student_version.strip_hidden_tests("x = 1\n") == "x = 1\n"
+
+
+def test_cells_are_locked_as_nbgraders_lock_cells_locks_them():
+    cells = [nbformat.v4.new_code_cell("x"), nbformat.v4.new_code_cell("y"), nbformat.v4.new_markdown_cell("z"),
+             nbformat.v4.new_markdown_cell("w")]
+    for cell, meta in zip(cells, [{"solution": True, "grade": False, "locked": False},
+                                  {"solution": False, "grade": True, "locked": True},
+                                  {"solution": True, "grade": True, "locked": False},
+                                  {"solution": False, "grade": False, "locked": True}]):
+        cell.metadata["nbgrader"] = meta
+    nb = student_version.student_notebook(nbformat.v4.new_notebook(cells=cells))
+    assert [(c.metadata.get("deletable"), c.metadata.get("editable")) for c in nb.cells] == [
+        (False, None), (False, False), (False, None), (False, False)]
+
+
+@pytest.mark.parametrize("marker, kind", [("SOLUTION", "solution"), ("HIDDEN TESTS", "hidden-test")])
+@pytest.mark.parametrize("source", ["### BEGIN {m}\nx = 1\n", "x = 1\n### END {m}\n",
+                                    "### BEGIN {m}\n### BEGIN {m}\n### END {m}\n",
+                                    "x = 1  ### BEGIN {m}\ny = 2\n### END {m}\n"])
+def test_unbalanced_or_misplaced_markers_are_an_error(source, marker, kind):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source.format(m=marker))])
+    with pytest.raises(ValueError, match=f"unbalanced {kind} markers"):
         student_version.student_notebook(nb)
 
 
@@ -247,7 +272,7 @@ def test_student_notebook_runs_and_reports_not_implemented(path, tmp_path):
     student_version.main(["--out", str(tmp_path), str(path)])
     written = nbformat.read(tmp_path / path.name, as_version=4)
     sources = "\n".join(c.source for c in written.cells)
-    assert "SOLUTION" not in sources
+    assert "SOLUTION" not in sources and "HIDDEN TESTS" not in sources
     assert sources.count(student_version.CODE_STUB.split("\n")[1]) == code_blocks
     assert all(c.outputs == [] for c in written.cells if c.cell_type == "code")
     assert "widgets" not in written.metadata
