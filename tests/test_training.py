@@ -166,3 +166,22 @@ def test_bad_record_cost(higham, value):
     with pytest.raises(ValueError, match=re.escape(f"record_cost must be one of 'auto', 'batch_mean', 'full'; "
                                                    f"got {value!r}")):
         Network([2, 3, 2]).train(*higham, iterations=5, record_cost=value)
+
+
+def test_a_cross_entropy_step_skips_its_batch_cost_only_when_no_batch_mean_is_recorded():
+    """record_cost="full" needs no batch costs: the fast step skips them, and trains the same."""
+    X, Y = make_dataset("moons", 40, 0.1, seed=1)
+    runs = {}
+    for record in ("full", "batch_mean"):
+        net = Network([2, 8, 2], activation="tanh", output_activation="sigmoid", cost="cross_entropy", seed=2)
+        history = net.train(X, Y, learning_rate=0.5, iterations=300, batch_size=5, seed=3, record_cost=record)
+        runs[record] = (net, history)
+    for W, V in zip(runs["full"][0].weights, runs["batch_mean"][0].weights):
+        np.testing.assert_array_equal(W, V)
+    assert runs["full"][1].final_cost == runs["batch_mean"][1].final_cost
+    assert np.all(runs["batch_mean"][1].cost > 0)  # the batch means were computed where recorded
+    # a step whose z[L] is not finite is still caught when its cost is skipped
+    wild = Network([2, 8, 2], activation="relu", output_activation="sigmoid", cost="cross_entropy", seed=2)
+    with pytest.raises(training.TrainingDiverged) as caught:
+        wild.train(X, Y, learning_rate=1e300, iterations=50, batch_size=5, seed=3, record_cost="full")
+    assert caught.value.iteration == 2 and caught.value.cause == "learning_rate"  # found at the step itself

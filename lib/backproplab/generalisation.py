@@ -54,7 +54,7 @@ MAX_DROPOUT = 0.8
 MIN_ITERATIONS, MAX_ITERATIONS = 10, 10_000
 MAX_SEED = 10**6
 PATIENCE = 5  # early stopping: recordings without a new lowest validation cost
-CURVE_POINTS = 50  # recordings per run: every recording costs two passes over the data
+CURVE_POINTS = 25  # recordings per run: every recording costs two passes over the data
 RESOLUTION = 64  # decision-region grid: RESOLUTION x RESOLUTION points
 DEFAULTS = dict(dataset="moons", n_train=20, hidden=50, weight_decay=0.0, dropout=0.0, early_stopping=False,
                 iterations=1000, seed=0)

@@ -221,7 +221,8 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
     rng = np.random.default_rng(seed)
     mask_rng = rng.spawn(1)[0] if dropout else None  # a stream of its own: rng's draws are unchanged
     make_step = fast_step if FAST_STEP and fast_step_applies(net) else readable_step
-    step = make_step(net, X, Y, learning_rate, batch_size, weight_decay, dropout, mask_rng)
+    step = make_step(net, X, Y, learning_rate, batch_size, weight_decay, dropout, mask_rng,
+                     batch_costs=record_cost == "batch_mean")
     n, eta, weights = X.shape[0], learning_rate, net.weights
     start_size = largest_magnitude(net._parameters())  # what a divergence may blame
     steps, costs, validation_costs = [], [], []
@@ -271,12 +272,14 @@ def train(net, X, Y, learning_rate=0.05, iterations=10_000, batch_size=1, seed=0
                    record_cost, final_cost)
 
 
-def readable_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.0, mask_rng=None):
+def readable_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.0, mask_rng=None,
+                  batch_costs=True):
     """One SGD step as the lemma reads: returns ``step(k)``, a step on ``X[k], Y[k]``.
 
     ``step(k)`` runs the forward pass, the backward pass (22)-(25) and the update of every
     parameter, and returns the sum of the batch's per-sample costs before the step; when
-    that is not finite it returns it at once and changes nothing.
+    that is not finite it returns it at once and changes nothing.  (``batch_costs`` is for
+    :func:`fast_step`'s sake: this step always computes the cost.)
     """
     def step(k):
         x, y = X[k], Y[k]
@@ -304,7 +307,8 @@ def fast_step_applies(net) -> bool:
                       or is_sigmoid_cross_entropy(net.output_activation, net.cost_function))
 
 
-def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.0, mask_rng=None):
+def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.0, mask_rng=None,
+              batch_costs=True):
     """:func:`readable_step` in fewer numpy calls: the same numbers, the same ``step(k)``.
 
     For Higham's 2-2-3-2 network a step is about 50 numpy calls on arrays of 2 or 3 numbers,
@@ -315,7 +319,10 @@ def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.
     as in :func:`readable_step`, so the parameters come out equal.  It holds on to ``net``'s
     weight and bias arrays and updates them in place: a callback that replaces one
     (``net.weights[l] = ...``) rather than writing into it (``net.weights[l][...] = ...``) is
-    not seen by the rest of the run.
+    not seen by the rest of the run.  With ``batch_costs=False`` (the run records full costs,
+    not batch means) a cross-entropy step skips its batch's cost, which costs as much as a
+    fifth of a small step, and returns 0.0, or NaN when ``z[L]`` is not finite (then neither
+    would the cost be: it is finite for every finite ``z``).
     """
     quadratic = net.cost_function == COSTS["quadratic"]  # else cross-entropy of a sigmoid output
     layers = list(zip(net.weights, net.biases, net._sigmas))
@@ -338,7 +345,7 @@ def fast_step(net, X, Y, learning_rate, batch_size, weight_decay=0.0, dropout=0.
             cost = 0.5 * float(np.vdot(r, r))
             delta = layers[-1][2].prime_of_a(a[L]) * r  # (22)
         else:  # sigmoid output with cross-entropy, from z as in costs.output_cost and lemma.output_delta
-            cost = float(np.sum(cross_entropy_from_z(z, y)))
+            cost = float(np.sum(cross_entropy_from_z(z, y))) if batch_costs else 0.0 * float(np.sum(z))
             delta = (1.0 - y) * a[L] - y * layers[-1][2].sigma(-z)  # (22), sigma'(z) cancelled: a - y
         if not math.isfinite(cost):
             return cost
