@@ -14,6 +14,7 @@ from PIL import Image
 from backproplab import Network, budget
 from backproplab import generalisation as g
 from backproplab.widgets import GeneralisationExplorer
+from backproplab.widgets import common
 from backproplab.widgets import generalisation as gw
 from test_generalisation import _diverging_train  # stands in for Network.train: two recordings, then diverges
 
@@ -182,8 +183,8 @@ def test_divergence_is_said_in_words(monkeypatch):
 
 
 def test_long_runs_show_progress_and_growing_curves(monkeypatch):
-    monkeypatch.setattr(gw, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(gw, "DRAW_EVERY", 0.0)
+    monkeypatch.setattr(common, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(common, "DRAW_EVERY", 0.0)
     e = GeneralisationExplorer(iterations=100)
     pictures, progress = [], []
     e.view.image.observe(lambda change: pictures.append(change["new"]), names="value")

@@ -14,6 +14,7 @@ from backproplab import explorer as model
 from backproplab.data import load_dataset, make_dataset
 from backproplab.errors import TrainingDiverged
 from backproplab.widgets import TrainingExplorer
+from backproplab.widgets import common
 from backproplab.widgets import training as tw
 
 pytestmark = pytest.mark.filterwarnings("error")
@@ -336,8 +337,8 @@ def test_divergence_shows_a_message_and_an_empty_region_plot(monkeypatch):
 
 
 def test_long_runs_show_progress_and_a_growing_curve(monkeypatch):
-    monkeypatch.setattr(tw, "PROGRESS_AFTER", 0.0)
-    monkeypatch.setattr(tw, "DRAW_EVERY", 0.0)
+    monkeypatch.setattr(common, "PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(common, "DRAW_EVERY", 0.0)
     monkeypatch.setattr(model, "CURVE_POINTS", 25)  # fewer records, fewer redraws: a quicker test
     e = TrainingExplorer(iterations=200)
     pictures, progress = [], []

@@ -8,6 +8,7 @@ same in JupyterLab, Notebook 7 and Voila, and its value is never compared.
 from __future__ import annotations
 
 import struct
+import time
 import zlib
 
 import ipywidgets as widgets
@@ -144,3 +145,43 @@ def enforce_ranges(bounds) -> list:
         if control.value != value:
             notes.append(f"{name} {value:g} is outside {low:g} to {high:g}: used {control.value:g}")
     return notes
+
+
+# A long run: the progress bar appears after PROGRESS_AFTER seconds of training, and the
+# growing curve is redrawn at most every DRAW_EVERY seconds (a short run shows neither).
+PROGRESS_AFTER = 0.5
+DRAW_EVERY = 0.5
+
+
+def progress_bar() -> widgets.IntProgress:
+    """The bar under an explorer's figure, hidden until a run takes long."""
+    return widgets.IntProgress(value=0, min=0, max=1, description="training",
+                               layout=widgets.Layout(visibility="hidden"))
+
+
+class LongRun:
+    """When a run's recordings should move the progress bar and redraw the growing curve.
+
+    Call :meth:`start` before the run, :meth:`due` at each recording (True: redraw now, the
+    bar has been moved), and :meth:`end` after it.  Timing is read from the module's
+    ``PROGRESS_AFTER`` and ``DRAW_EVERY`` at each call.
+    """
+
+    def __init__(self, bar: widgets.IntProgress):
+        self.bar = bar
+        self._started = self._last_draw = 0.0
+
+    def start(self) -> None:
+        self._started = self._last_draw = time.perf_counter()
+
+    def due(self, iteration: int, total: int) -> bool:
+        now = time.perf_counter()
+        if now - self._started < PROGRESS_AFTER or now - self._last_draw < DRAW_EVERY:
+            return False
+        self._last_draw = now
+        self.bar.max, self.bar.value = total, min(iteration, total)
+        self.bar.layout.visibility = "visible"
+        return True
+
+    def end(self) -> None:
+        self.bar.layout.visibility = "hidden"

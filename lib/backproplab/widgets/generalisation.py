@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import html
 import math
-import time
 
 import ipywidgets as widgets
 import numpy as np
@@ -23,14 +22,12 @@ from matplotlib.ticker import AutoLocator
 from ..generalisation import (DATASETS, DEFAULTS, MAX_DROPOUT, MAX_SEED, MAX_WIDTH, PATIENCE, run_generalisation)
 from ..plots import CLASS_COLORS, CLASS_MARKERS, COLORS, REGION_CMAP, new_figure
 from ..plots_generalisation import CONFUSION_CMAP, TRAINING_COLOR, VALIDATION_COLOR, plain_log_ticks
-from .common import Panel, readout
+from .common import LongRun, Panel, progress_bar, readout
 from .training import WARNING_COLOR, BlitView, cost_limits
 
 TRAIN_SIZES = (10, 20, 30, 50, 100, 200, 500, 1000)
 WEIGHT_DECAYS = (0.0, 1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1)  # a log scale, and 0
 ITERATION_CHOICES = (100, 200, 500, 1000, 2000, 5000, 10_000)
-PROGRESS_AFTER = 0.5  # seconds of training before the progress bar appears
-DRAW_EVERY = 0.5  # seconds between redraws of the curves during a long run
 READOUT_CLASS, FIGURE_CLASS = "bpl-readout", "bpl-figure"  # as the training explorer's
 
 
@@ -128,8 +125,8 @@ class GeneralisationExplorer:
                                            layout=box("8em"))
         self.readout = readout()
         self.readout.add_class(READOUT_CLASS)
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="training",
-                                            layout=widgets.Layout(visibility="hidden"))
+        self.progress = progress_bar()
+        self._long_run = LongRun(self.progress)
         self._build_figure()
         self.widget = Panel([
             widgets.HBox([self.dataset, self.n_train, self.seed]),
@@ -203,7 +200,7 @@ class GeneralisationExplorer:
     # ----- the wiring ------------------------------------------------------------------------
     def update(self, change=None) -> None:
         """Retrain with the current control values and redraw (a refused value: a message, plot kept)."""
-        self._started = self._last_draw = time.perf_counter()
+        self._long_run.start()
         self._partial = ([], [], [])
         try:
             result = run_generalisation(**self.values(), callback=self._on_record)
@@ -213,7 +210,7 @@ class GeneralisationExplorer:
                                   "(the plot shows the last good run)")
             return
         finally:
-            self.progress.layout.visibility = "hidden"
+            self._long_run.end()
         self.error = ""
         self.result = result
         self._draw(result)
@@ -225,17 +222,12 @@ class GeneralisationExplorer:
         steps.append(iteration)
         train.append(training_cost)
         val.append(validation_cost)
-        now = time.perf_counter()
-        if now - self._started < PROGRESS_AFTER or now - self._last_draw < DRAW_EVERY:
-            return
-        self._last_draw = now
         total = self.iterations.value
-        self.progress.max, self.progress.value = total, min(iteration, total)
-        self.progress.layout.visibility = "visible"
-        self._draw_costs(np.array(steps), np.array(train), np.array(val), total)
-        self.best_point.set_visible(False)
-        self.stop_line.set_visible(False)
-        self.view.refresh()
+        if self._long_run.due(iteration, total):
+            self._draw_costs(np.array(steps), np.array(train), np.array(val), total)
+            self.best_point.set_visible(False)
+            self.stop_line.set_visible(False)
+            self.view.refresh()
 
     def _draw_costs(self, steps, train, val, total):
         ax = self.training_line.axes

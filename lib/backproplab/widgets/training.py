@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import math
-import time
 
 import ipywidgets as widgets
 import matplotlib
@@ -22,7 +21,7 @@ from matplotlib.ticker import FuncFormatter, NullFormatter, NullLocator
 from ..explorer import (ACTIVATION_CHOICES, BATCH_SIZE_RANGE, DATASETS, DEFAULTS, ITERATION_CHOICES,
                         LEARNING_RATE_RANGE, SEED_RANGE, clamp_settings, run_experiment)
 from ..plots import COLORS, REGION_CMAP, STYLE, new_figure, plot_data
-from .common import FigureView, Panel, readout
+from .common import FigureView, LongRun, Panel, progress_bar, readout
 
 # CSS classes: stable hooks for browser tests (tests/test_browser.py).
 READOUT_CLASS = "bpl-readout"
@@ -30,8 +29,6 @@ LEARNING_RATE_CLASS = "bpl-learning-rate"
 FIGURE_CLASS = "bpl-figure"
 RETRAIN_CLASS = "bpl-retrain"
 
-PROGRESS_AFTER = 0.5  # seconds of training before the progress bar appears
-DRAW_EVERY = 0.5  # seconds between redraws of the cost curve during a long run
 WARNING_COLOR = COLORS["vermillion"]
 COST_RANGE = (1e-4, 10.0)  # y-range of the cost plot (the quadratic cost of these outputs is at most 2.5)
 
@@ -177,8 +174,8 @@ class TrainingExplorer:
         self.retrain.add_class(RETRAIN_CLASS)
         self.readout = readout()
         self.readout.add_class(READOUT_CLASS)
-        self.progress = widgets.IntProgress(value=0, min=0, max=1, description="training",
-                                            layout=widgets.Layout(visibility="hidden"))
+        self.progress = progress_bar()
+        self._long_run = LongRun(self.progress)
         self._build_figure()
         self.widget = Panel([
             widgets.HBox([self.learning_rate, self.activation]),
@@ -260,7 +257,7 @@ class TrainingExplorer:
         if self.notes or any((c.min, c.max) != (low, high) for c, low, high in self._bounds()):
             self._reset_controls(values)
         notes = "".join(f'<br><span style="color:{WARNING_COLOR}">{html.escape(n, quote=False)}.</span>' for n in self.notes)
-        self._started = self._last_draw = time.perf_counter()
+        self._long_run.start()
         self._partial = ([], [])
         try:
             result = run_experiment(**values, callback=self._on_record)
@@ -270,7 +267,7 @@ class TrainingExplorer:
                                   "(the plot shows the last good run)" + notes)
             return
         finally:
-            self.progress.layout.visibility = "hidden"
+            self._long_run.end()
         self.error = ""
         self.result = result
         self._draw(result)
@@ -281,15 +278,10 @@ class TrainingExplorer:
         steps, costs = self._partial
         steps.append(iteration)
         costs.append(cost)
-        now = time.perf_counter()
-        if now - self._started < PROGRESS_AFTER or now - self._last_draw < DRAW_EVERY:
-            return
-        self._last_draw = now
         total = self.iterations.value
-        self.progress.max, self.progress.value = total, iteration
-        self.progress.layout.visibility = "visible"
-        self._draw_cost(np.array(steps), np.array(costs), total)
-        self.view.refresh()
+        if self._long_run.due(iteration, total):
+            self._draw_cost(np.array(steps), np.array(costs), total)
+            self.view.refresh()
 
     def _draw_cost(self, steps, costs, total):
         ax = self.cost_line.axes
