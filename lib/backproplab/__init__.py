@@ -7,6 +7,7 @@ The modules, each short enough to read in one sitting:
 * :mod:`~backproplab.network`: the forward pass and the backward pass built from them;
 * :mod:`~backproplab.layers`: per-layer values indexed by the notes' layer numbers 1..L;
 * :mod:`~backproplab.training`: stochastic gradient descent;
+* :mod:`~backproplab.steps`: one step of it, as the lemma reads and in fewer numpy calls;
 * :mod:`~backproplab.regularisation` and :mod:`~backproplab.early_stopping`: weight decay,
   dropout and early stopping, the options of ``train``;
 * :mod:`~backproplab.budget`: how much work a training run may ask for;
