@@ -4,6 +4,7 @@ The table WRONG holds, per exercise, plausible wrong answers written as a studen
 write them, and words that the failure message must contain: the name of the mistake, not
 only "expected ..., got ...".
 """
+import inspect
 import re
 
 import numpy as np
@@ -345,3 +346,17 @@ def test_no_answer_makes_a_check_raise(checker):
         result = checker(answer)
         assert result.status == "failed", repr(result)  # the student's answer, not the check, is wrong
         assert "\n" not in result.message and len(result.message) < 600
+
+
+SEEDED = [getattr(checks, n) for n in checks.__all__
+          if n.startswith("check_") and "seed" in inspect.signature(getattr(checks, n)).parameters]
+
+
+@pytest.mark.parametrize("checker", SEEDED, ids=lambda c: c.__name__)
+def test_every_seeded_checker_names_a_bad_seed_rather_than_raising(checker):
+    """Notebooks 06 and 07's checkers too: the seed is checked before any input is drawn."""
+    assert len(SEEDED) >= 16
+    for seed in (-1, 1.5, "0", None, True):
+        result = checker(stub, seed=seed)
+        assert result.status == "cannot run" and "seed must be an integer >= 0" in result.message
+    assert checker(stub, seed=3).status == "not implemented"

@@ -15,6 +15,7 @@ of the student's function where it happened and a hint, never a numpy traceback.
 """
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 import warnings
@@ -74,6 +75,18 @@ def seed_problem(name, seed) -> CheckResult | None:
         return CheckResult(name, "cannot run", f"{name}: CANNOT RUN: seed must be an integer >= 0 (it picks "
                                                f"the random test inputs), got {seed!r}")
     return None
+
+
+def seeded(check):
+    """A checker whose ``seed`` (it picks the random test inputs) is checked first: a bad one
+    gives a CANNOT RUN result naming it, never an exception (a check never raises)."""
+    name = check.__name__.removeprefix("check_")
+
+    @functools.wraps(check)
+    def checked(student, seed=0):
+        problem = seed_problem(name, seed)
+        return problem if problem is not None else check(student, seed)
+    return checked
 
 
 # ----- comparing an answer with the expected value -------------------------------------

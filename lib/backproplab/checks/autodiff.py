@@ -8,7 +8,7 @@ import numpy as np
 from ..autodiff import Value
 from ..graphs import count_modes
 from ..network import Network
-from ._core import CheckResult, run_check
+from ._core import CheckResult, run_check, seeded
 from ._numbers import check_numbers
 
 
@@ -40,6 +40,7 @@ def _cost_and_grad(op, x, how):
     return np.array([C.data, X.grad])
 
 
+@seeded
 def check_softplus(student, seed=0) -> CheckResult:
     """``student(x)`` should return softplus(x) = log(1 + e^x) as a Value with the right local derivative."""
     rng = np.random.default_rng(seed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..activations import ACTIVATIONS
-from ._core import CheckResult, run_check, seed_problem
+from ._core import CheckResult, run_check, seeded
 from ._numbers import check_numbers
 
 _s = ACTIVATIONS["sigmoid"].sigma
@@ -31,22 +31,18 @@ TANH_PRIME_MISTAKES = [
 ]
 
 
+@seeded
 def check_sigmoid_prime(student, seed=0) -> CheckResult:
     """``student(z)`` should return sigma'(z) = sigma(z)(1 - sigma(z)) for any array z."""
-    problem = seed_problem("sigmoid_prime", seed)
-    if problem is not None:
-        return problem
     rng = np.random.default_rng(seed)
     cases = [("z = 0.0", (np.array(0.0),)), ("z of shape (5,)", (rng.normal(0, 3, 5),)),
              ("z of shape (3, 4)", (rng.normal(0, 3, (3, 4)),)), ("z = [-30, 30]", (np.array([-30.0, 30.0]),))]
     return run_check("sigmoid_prime", student, ACTIVATIONS["sigmoid"].prime, cases, SIGMOID_PRIME_MISTAKES)
 
 
+@seeded
 def check_tanh_prime(student, seed=0) -> CheckResult:
     """``student(z)`` should return tanh'(z) = 1 - tanh(z)^2."""
-    problem = seed_problem("tanh_prime", seed)
-    if problem is not None:
-        return problem
     rng = np.random.default_rng(seed)
     cases = [("z = 0.5", (np.array(0.5),)), ("z of shape (5,)", (rng.normal(0, 2, 5),)),
              ("z of shape (3, 4)", (rng.normal(0, 2, (3, 4)),))]
@@ -69,11 +65,9 @@ CENTRAL_DIFFERENCE_MISTAKES = [
 ]
 
 
+@seeded
 def check_central_difference(student, seed=0) -> CheckResult:
     """``student(f, x, eps)`` should return ``(f(x + eps) - f(x - eps)) / (2 eps)``."""
-    problem = seed_problem("central_difference", seed)
-    if problem is not None:
-        return problem
     rng = np.random.default_rng(seed)
     fs = [("sin", np.sin), ("exp", np.exp), ("x**3", lambda x: x ** 3)]
     cases = [(f"f = {name}, x = {x:.3f}, eps = {eps:g}", (f, x, eps))
@@ -85,12 +79,10 @@ def _softplus(x):
     return np.logaddexp(0.0, x)  # ln(1 + e^x), without overflow
 
 
+@seeded
 def check_softplus_prime(student, seed=0) -> CheckResult:
     """``student(x)``, the derivative found in the paper exercise, against central differences
     of softplus ``ln(1 + e^x)`` (no formula for the answer is used)."""
-    problem = seed_problem("softplus_prime", seed)
-    if problem is not None:
-        return problem
     rng = np.random.default_rng(seed)
     cases = [("x = 0.5", (np.array(0.5),)), ("x of shape (6,)", (rng.uniform(-5, 5, 6),))]
     mistakes = [
@@ -105,11 +97,9 @@ def check_softplus_prime(student, seed=0) -> CheckResult:
     return run_check("softplus_prime", student, lambda x: _central(_softplus, x, 1e-6), cases, mistakes)
 
 
+@seeded
 def check_tanh_prime_from_sigmoid(student, seed=0) -> CheckResult:
     """``student(z)``: tanh'(z) written with sigma and sigma' only, checked against 1 - tanh^2."""
-    problem = seed_problem("tanh_prime_from_sigmoid", seed)
-    if problem is not None:
-        return problem
     rng = np.random.default_rng(seed)
     cases = [("z = 0.5", (np.array(0.5),)), ("z of shape (6,)", (rng.normal(0, 1.5, 6),))]
 

@@ -10,7 +10,7 @@ from ..layers import ByLayer
 from ..lemma import hidden_delta
 from ..network import Network
 from ..regularisation import add_weight_decay, dropout_mask, masked_activation
-from ._core import CheckResult, run_check
+from ._core import CheckResult, run_check, seeded
 from ._numbers import check_numbers
 
 
@@ -33,6 +33,7 @@ def _decay_cases(seed):
     return cases
 
 
+@seeded
 def check_decayed_gradients(student, seed=0) -> CheckResult:
     """``student(net, X, Y, lam)`` should return ``(grad_W, grad_b)`` of ``net.cost(X, Y, weight_decay=lam)``.
 
@@ -103,6 +104,7 @@ def _dropout_cases(seed):
     return cases
 
 
+@seeded
 def check_dropout_delta(student, seed=0) -> CheckResult:
     """``student(z, W_next, delta_next, keep, p, activation)`` should return (23) under inverted dropout.
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..activations import ACTIVATIONS
 from ..lemma import bias_gradient, hidden_delta, output_delta, weight_gradient
-from ._core import CheckResult, Mistake, run_check, seed_problem, shapes_of_layers
+from ._core import CheckResult, Mistake, run_check, seeded, shapes_of_layers
 from ._numbers import check_numbers
 
 _sigmoid = ACTIVATIONS["sigmoid"]
@@ -65,6 +65,7 @@ OUTPUT_DELTA_MISTAKES = [
 ]
 
 
+@seeded
 def check_output_delta(student, seed=0) -> CheckResult:
     """``student(z_L, a_L, y, activation)`` should return (22) for the quadratic cost.
 
@@ -72,9 +73,8 @@ def check_output_delta(student, seed=0) -> CheckResult:
     ``activation.prime(z_L)`` for sigma'(z[L]).  Diagnoses: sigma' forgotten, the sign
     (y - a), sigma for sigma', the sigmoid's a(1 - a) on a tanh layer, sigma' of a.
     """
-    return _run_seeded("output_delta", seed, lambda: _delta_cases(seed, with_W=False), student,
-                       lambda z, a, y, act: output_delta(z, a, y, act, "quadratic"), OUTPUT_DELTA_MISTAKES,
-                       ACTIVATION_HINTS)
+    return run_check("output_delta", student, lambda z, a, y, act: output_delta(z, a, y, act, "quadratic"),
+                     _delta_cases(seed, with_W=False), OUTPUT_DELTA_MISTAKES, ACTIVATION_HINTS)
 
 
 def _tanh_prime_like_sigmoid(z):
@@ -104,14 +104,15 @@ HIDDEN_DELTA_MISTAKES = [
 ]
 
 
+@seeded
 def check_hidden_delta(student, seed=0) -> CheckResult:
     """``student(z_l, W_next, delta_next, activation)`` should return (23).
 
     Diagnoses: W not transposed, the column formula used on a batch of rows, sigma'
     forgotten, sigma for sigma', the sigmoid's a(1 - a) on a tanh layer, the sign.
     """
-    return _run_seeded("hidden_delta", seed, lambda: _delta_cases(seed, with_W=True), student, hidden_delta,
-                       HIDDEN_DELTA_MISTAKES, ACTIVATION_HINTS)
+    return run_check("hidden_delta", student, hidden_delta, _delta_cases(seed, with_W=True), HIDDEN_DELTA_MISTAKES,
+                     ACTIVATION_HINTS)
 
 
 def _returns_new_array(name, student, argument=0):
@@ -142,6 +143,7 @@ BIAS_GRADIENT_MISTAKES = [
 ]
 
 
+@seeded
 def check_bias_gradient(student, seed=0) -> CheckResult:
     """``student(delta)`` should return (24): delta for one sample, its mean over a batch.
 
@@ -153,8 +155,8 @@ def check_bias_gradient(student, seed=0) -> CheckResult:
         return [("one sample of width 3", (rng.normal(size=3),)), ("one sample of width 1", (rng.normal(size=1),)),
                 ("a batch of 4, width 3", (rng.normal(size=(4, 3)),)),
                 ("a batch of 1, width 2", (rng.normal(size=(1, 2)),))]
-    return _run_seeded("bias_gradient", seed, cases, _returns_new_array("delta", student), bias_gradient,
-                       BIAS_GRADIENT_MISTAKES)
+    return run_check("bias_gradient", _returns_new_array("delta", student), bias_gradient, cases(),
+                     BIAS_GRADIENT_MISTAKES)
 
 
 BIAS_UPDATE_MISTAKES = [
@@ -167,6 +169,7 @@ BIAS_UPDATE_MISTAKES = [
 ]
 
 
+@seeded
 def check_bias_update(student, seed=0) -> CheckResult:
     """``student(b, delta, learning_rate)`` should return ``b - learning_rate * delta`` (a new array).
 
@@ -177,8 +180,8 @@ def check_bias_update(student, seed=0) -> CheckResult:
         rng = np.random.default_rng(seed)
         return [(f"width {n}, learning rate {eta}", (rng.normal(size=n), rng.normal(size=n), eta))
                 for n, eta in ((1, 0.1), (3, 0.05), (5, 2.0))]
-    return _run_seeded("bias_update", seed, cases, _returns_new_array("b", student),
-                       lambda b, d, eta: b - eta * d, BIAS_UPDATE_MISTAKES)
+    return run_check("bias_update", _returns_new_array("b", student), lambda b, d, eta: b - eta * d, cases(),
+                     BIAS_UPDATE_MISTAKES)
 
 
 WEIGHT_GRADIENT_MISTAKES = [
@@ -196,6 +199,7 @@ WEIGHT_GRADIENT_MISTAKES = [
 ]
 
 
+@seeded
 def check_weight_gradient(student, seed=0) -> CheckResult:
     """``student(delta, a_prev)`` should return (25): the outer product, averaged over a batch.
 
@@ -210,14 +214,7 @@ def check_weight_gradient(student, seed=0) -> CheckResult:
             lead = () if n is None else (n,)
             out.append((where, (rng.normal(size=lead + (n_l,)), rng.uniform(size=lead + (n_prev,)))))
         return out
-    return _run_seeded("weight_gradient", seed, cases, student, weight_gradient, WEIGHT_GRADIENT_MISTAKES)
-
-
-def _run_seeded(name, seed, make_cases, student, reference, mistakes, hints=()):
-    problem = seed_problem(name, seed)
-    if problem is not None:
-        return problem
-    return run_check(name, student, reference, make_cases(), mistakes, hints)
+    return run_check("weight_gradient", student, weight_gradient, cases(), WEIGHT_GRADIENT_MISTAKES)
 
 
 # ----- notebook 01, exercises 2 and 3 --------------------------------------------------
@@ -234,6 +231,7 @@ def _tanh_cross_entropy_delta(z, t):
     return (cost(z + h) - cost(z - h)) / (2 * h)
 
 
+@seeded
 def check_tanh_cross_entropy_delta(student, seed=0) -> CheckResult:
     """``student(z, t)``: the output delta of a tanh output with cross-entropy on ``(1 + a) / 2``.
 
@@ -256,7 +254,7 @@ def check_tanh_cross_entropy_delta(student, seed=0) -> CheckResult:
         ("your result has the opposite sign: it is a - t, not t - a.", lambda z, t: t - np.tanh(z)),
         ("your result uses z where the output a = tanh(z) belongs: delta = a - t.", lambda z, t: z - t),
     ]
-    return _run_seeded("tanh_cross_entropy_delta", seed, cases, student, reference, mistakes)
+    return run_check("tanh_cross_entropy_delta", student, reference, cases(), mistakes)
 
 
 def check_largest_output_delta(student) -> CheckResult:

@@ -13,7 +13,7 @@ import numpy as np
 from ..layers import ByLayer
 from ..lemma import bias_gradient, output_delta, weight_gradient
 from ..network import Network
-from ._core import CheckResult, Mistake, run_check, seed_problem
+from ._core import CheckResult, Mistake, run_check, seeded
 from ._numbers import check_numbers
 
 # (sizes, hidden activation, output activation, cost), simplest first
@@ -85,6 +85,7 @@ BACKPROP_HINTS = [
 ]
 
 
+@seeded
 def check_backprop(student, seed=0) -> CheckResult:
     """``student(net, x, y)`` should return ``(grad_W, grad_b)`` for one sample.
 
@@ -94,9 +95,6 @@ def check_backprop(student, seed=0) -> CheckResult:
     ``net.cost_function`` (output).  Diagnoses: the output's activation or the cost ignored,
     a[l] for a[l-1], W[l] for W[l+1], sigma' forgotten, the lists reversed or swapped.
     """
-    problem = seed_problem("backprop", seed)
-    if problem is not None:
-        return problem
     cases = [(where, (net, x, y)) for where, net, x, y in _networks(seed)]
 
     def reference(net, x, y):
@@ -118,6 +116,7 @@ def _pair(student):
     return wrapped
 
 
+@seeded
 def check_sgd_step(student, seed=0) -> CheckResult:
     """``student(net, x, y, learning_rate)`` should update ``net`` in place by one gradient step.
 
@@ -125,10 +124,6 @@ def check_sgd_step(student, seed=0) -> CheckResult:
     Diagnoses: no in-place update (the network unchanged), the learning rate's sign, eta
     forgotten, the biases or the weights left out.
     """
-    problem = seed_problem("sgd_step", seed)
-    if problem is not None:
-        return problem
-
     def after(step):
         def run(net, x, y, eta):
             step(net, x, y, eta)
